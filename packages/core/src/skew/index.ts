@@ -1,0 +1,2 @@
+export type { SkewSource, SkewStatus } from './skew-source.js';
+export { FixedSkewSource, ZERO_SKEW } from './fixed-skew-source.js';
