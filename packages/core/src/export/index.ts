@@ -1,1 +1,7 @@
-export {};
+export {
+  pushHistogramSamples,
+  registerPromCollector,
+  type PromCollectorSpec,
+  type PromMetricType,
+  type PromSample,
+} from './prometheus-collector.js';
