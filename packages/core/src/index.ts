@@ -17,3 +17,4 @@ export * from './quote/index.js';
 export * from './rollout/index.js';
 export * from './detection/index.js';
 export * from './audit/index.js';
+export * from './host-audit/index.js';
