@@ -18,3 +18,4 @@ export * from './rollout/index.js';
 export * from './detection/index.js';
 export * from './audit/index.js';
 export * from './host-audit/index.js';
+export * from './breaker/index.js';
