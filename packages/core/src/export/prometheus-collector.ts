@@ -40,8 +40,10 @@ export function registerPromCollector(registry: Registry, spec: PromCollectorSpe
     help: spec.help,
     type: spec.type,
     aggregator: 'sum' as const,
+    // `metric.name`, not `spec.name`: in OpenMetrics mode the Registry strips a
+    // counter's `_total` from `metric.name` and appends it to each sample itself.
     get: async () => ({
-      name: spec.name,
+      name: metric.name,
       help: spec.help,
       type: spec.type,
       aggregator: 'sum' as const,

@@ -1,1 +1,6 @@
-export {};
+export {
+  monitorRuntimeStalls,
+  RUNTIME_STALL_OPERATIONS,
+  type RuntimeStalls,
+  type RuntimeStallsOptions,
+} from './runtime-stalls.js';
