@@ -1,1 +1,2 @@
-export {};
+export { instrument, TAILGUARD_TRACER_NAME, type InstrumentOptions } from './instrument.js';
+export { createCallTimer, type CallTimer } from './call-timer.js';

@@ -27,7 +27,5 @@ export function globalTracerGate(): TracerGate {
   return () => proxy.getDelegate() !== NOOP_TRACER_PROVIDER;
 }
 
-/** Gate for a tracer the caller passed in: it is assumed to be able to record. */
-export function explicitTracerGate(): TracerGate {
-  return ALWAYS;
-}
+/** Gate for a tracer of the caller's own (an SDK tracer): assumed able to record. */
+export const ALWAYS_TRACING: TracerGate = ALWAYS;
