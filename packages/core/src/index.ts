@@ -19,3 +19,4 @@ export * from './detection/index.js';
 export * from './audit/index.js';
 export * from './host-audit/index.js';
 export * from './breaker/index.js';
+export * from './report/index.js';

@@ -5,7 +5,7 @@ export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Areas the host audit covers. */
-export type AuditArea = 'cpu' | 'irq' | 'numa' | 'memory' | 'kernel' | 'network' | 'clock' | 'runtime';
+export type AuditArea = 'cpu' | 'irq' | 'numa' | 'memory' | 'kernel' | 'network' | 'clock' | 'runtime' | 'latency' | 'failover' | 'observability';
 
 /** Evidence: the raw values read, keyed by where they came from. */
 export type Evidence = Readonly<Record<string, string | number | boolean | null>>;
