@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // Tests import workspace packages from source, so they never depend on a stale dist/.
 const alias = {
+  '@tailguard/core/cli': fileURLToPath(new URL('./packages/core/src/cli/index.ts', import.meta.url)),
   '@tailguard/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
   '@tailguard/fix': fileURLToPath(new URL('./packages/fix/src/index.ts', import.meta.url)),
   '@tailguard/redis-store': fileURLToPath(new URL('./packages/redis-store/src/index.ts', import.meta.url)),

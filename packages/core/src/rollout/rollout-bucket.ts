@@ -1,4 +1,5 @@
 import { murmur3X86_32 } from './murmur3.js';
+import { utf8EncodeInto } from './utf8-encode-into.js';
 
 /** Basis points in 100 %: buckets are 0..9999 and `enforceBasisPoints` is 0..10000. */
 export const ROLLOUT_BASIS_POINTS_MAX = 10_000;
@@ -27,15 +28,13 @@ export function bucketFromHash(hash: number): number {
 /**
  * Hashes `salt + ":" + clientId` for one fixed salt. The salt and the colon are
  * encoded once into a private buffer; each call only encodes the client ID
- * behind them (`TextEncoder.encodeInto` into a view made at construction), so
- * the hot path allocates nothing for IDs up to
+ * behind them (a JavaScript UTF-8 loop, see {@link utf8EncodeInto}), so the hot path allocates nothing for IDs up to
  * {@link ROLLOUT_CLIENT_ID_FAST_LENGTH_MAX} code units.
  */
 export class SaltedRolloutHasher {
   /** The salt every hash is prefixed with. */
   readonly salt: string;
   private readonly buffer: Uint8Array;
-  private readonly tail: Uint8Array;
   private readonly prefixBytes: number;
 
   /** Throws when `salt` is not a string of at most {@link ROLLOUT_SALT_LENGTH_MAX} code units. */
@@ -49,7 +48,6 @@ export class SaltedRolloutHasher {
     const written = encoder.encodeInto(salt, this.buffer).written;
     this.buffer[written] = 0x3a; // ':'
     this.prefixBytes = written + 1;
-    this.tail = this.buffer.subarray(this.prefixBytes);
   }
 
   /** MurmurHash3 x86 32-bit (seed 0) of the UTF-8 bytes of `salt:clientId`. */
@@ -58,7 +56,7 @@ export class SaltedRolloutHasher {
       const bytes = encoder.encode(`${this.salt}:${clientId}`);
       return murmur3X86_32(bytes, bytes.length, 0);
     }
-    const n = this.prefixBytes + encoder.encodeInto(clientId, this.tail).written;
+    const n = utf8EncodeInto(clientId, this.buffer, this.prefixBytes);
     return murmur3X86_32(this.buffer, n, 0);
   }
 
