@@ -1,3 +1,4 @@
+import { auditCommand } from './audit-command.js';
 import { auditStalenessCommand } from './audit-staleness-command.js';
 import type { CliCommand } from './cli-command.js';
 import { rolloutBucketCommand } from './rollout-bucket-command.js';
@@ -7,4 +8,4 @@ import { rolloutBucketCommand } from './rollout-bucket-command.js';
  * {@link CliCommand} in its own file and add it here; an application can also
  * pass its own table to `runCli`.
  */
-export const CLI_COMMANDS: readonly CliCommand[] = Object.freeze([auditStalenessCommand, rolloutBucketCommand]);
+export const CLI_COMMANDS: readonly CliCommand[] = Object.freeze([auditCommand, auditStalenessCommand, rolloutBucketCommand]);

@@ -14,3 +14,4 @@ export {
   type StalenessLineParser,
 } from './staleness-line-parser.js';
 export { formatStalenessReport, formatUsAsMs, type StalenessInputSummary } from './format-staleness-report.js';
+export { auditCommand } from './audit-command.js';
