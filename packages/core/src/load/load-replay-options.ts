@@ -97,6 +97,9 @@ export function resolveLoadReplayOptions(options: LoadReplayOptions): ResolvedLo
   const requestsMax = positiveInt('requestsMax', options.requestsMax ?? 1_000_000);
   for (const m of multipliers) {
     const scheduled = Math.floor((tps * m * durationMs) / 1_000);
+    if (scheduled < 1) {
+      throw new RangeError(`replayLoad: tps × multiplier × durationMs schedules no request at ${m}x; raise tps or durationMs`);
+    }
     if (scheduled > requestsMax) {
       throw new RangeError(
         `replayLoad: tps × multiplier × durationMs schedules ${scheduled} requests at ${m}x, over requestsMax (${requestsMax}); lower tps or durationMs, or raise requestsMax`,

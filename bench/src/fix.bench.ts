@@ -1,0 +1,231 @@
+/**
+ * FIX order path over loopback, one process, three modes in one run:
+ *   raw           jspurefix AsciiSession engine and venue, no instrumentation
+ *   instrumented  @tailguard/fix EngineSession + VenueSession, no OpenTelemetry SDK
+ *   instr+sdk     the same with an SDK tracer and a BatchSpanProcessor (spans discarded by the exporter)
+ * Each mode: order → ack latency (p50/p99 of one order at a time, timed by this
+ * benchmark the same way in every mode) and application messages/s (orders and
+ * execution reports, 256 orders in flight). Modes are interleaved over several
+ * rounds (order rotated) and the median of rounds is reported, so a noisy
+ * neighbour hits every mode alike. Ratios are against raw.
+ *
+ * Run alone: `node bench/dist/fix.bench.js`.
+ */
+import 'reflect-metadata';
+import { pathToFileURL } from 'node:url';
+import { BatchSpanProcessor, BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Tracer } from '@opentelemetry/api';
+import { LatencyMonitor, monoNowNs } from '@tailguard/core';
+import { AsciiSession, FixMetrics, MsgTag, startLoopback, type EngineSession, type LoopbackHarness } from '@tailguard/fix';
+import hdr from 'hdr-histogram-js';
+import type { IJsFixConfig, MsgView } from 'jspurefix';
+import { median, printTable, type BenchResult } from './bench-harness.js';
+
+type Mode = 'raw' | 'instrumented' | 'instr+sdk';
+
+/** Figures of one mode. */
+export interface FixBenchRow {
+  mode: Mode;
+  ackP50Us: number;
+  ackP99Us: number;
+  appMsgsPerSec: number;
+}
+
+/** Options of {@link run}. */
+export interface FixBenchOptions {
+  /** Orders timed one at a time. Default 5 000 (after 1 000 warm-up). */
+  pingOrders?: number;
+  /** Orders for throughput. Default 20 000. */
+  throughputOrders?: number;
+  /** Rounds; each runs every mode once (order rotated) and the median per mode is reported. Default 3. */
+  rounds?: number;
+}
+
+const IN_FLIGHT = 256;
+
+/** Where an ack for a ClOrdID is reported, whatever the mode. */
+type AckListener = (clOrdId: string) => void;
+
+function nos(clOrdId: string): Record<string, unknown> {
+  return { ClOrdID: clOrdId, Instrument: { Symbol: 'XAUUSD' }, Side: '1', OrderQtyData: { OrderQty: 1 }, Price: 2000.5, OrdType: '2', TransactTime: new Date() };
+}
+
+/** Raw jspurefix engine: sends orders, reports execution reports. */
+class RawEngine extends AsciiSession {
+  onAck: AckListener = () => {};
+  constructor(config: IJsFixConfig) {
+    super(config);
+  }
+  sendOrder(order: Record<string, unknown>): void {
+    this.send('D', order);
+  }
+  protected onApplicationMsg(msgType: string, view: MsgView): void {
+    if (msgType === '8') this.onAck(view.getString(MsgTag.ClOrdID) ?? '');
+  }
+  protected onReady(): void {
+    this.emit('ready');
+  }
+  protected onStopped(): void {
+    this.emit('ended');
+  }
+  protected onLogon(): boolean {
+    return true;
+  }
+  protected onDecoded(): void {}
+  protected onEncoded(): void {}
+}
+
+/** Raw jspurefix venue: fills every order with the same report VenueSession sends. */
+class RawVenue extends RawEngine {
+  private seq = 0;
+  protected override onApplicationMsg(msgType: string, view: MsgView): void {
+    if (msgType !== 'D') return;
+    const qty = Number(view.getString(MsgTag.OrderQty) ?? 0);
+    const px = Number(view.getString(MsgTag.Price) ?? 0);
+    const id = `V-${++this.seq}`;
+    this.send('8', {
+      OrderID: id,
+      ExecID: id,
+      ExecType: 'F',
+      OrdStatus: '2',
+      ClOrdID: view.getString(MsgTag.ClOrdID) ?? '',
+      Instrument: { Symbol: view.getString(MsgTag.Symbol) ?? '' },
+      Side: view.getString(MsgTag.Side) ?? '1',
+      OrderQtyData: { OrderQty: qty },
+      LastQty: qty,
+      LastPx: px,
+      LeavesQty: 0,
+      CumQty: qty,
+      AvgPx: px,
+    });
+  }
+}
+
+const discard: SpanExporter = {
+  export: (_spans, done) => done({ code: 0 }),
+  shutdown: async () => {},
+};
+
+async function startMode(mode: Mode): Promise<{ h: LoopbackHarness; send: (id: string) => void; setAck: (l: AckListener) => void; close: () => Promise<void> }> {
+  let ack: AckListener = () => {};
+  if (mode === 'raw') {
+    const h = await startLoopback({
+      makeVenueSession: (c) => new RawVenue(c),
+      engines: [{ senderCompId: 'ENGINE', makeSession: (c) => new RawEngine(c) }],
+    });
+    const engine = h.engines[0]!.session as RawEngine;
+    return { h, send: (id) => engine.sendOrder(nos(id)), setAck: (l) => (engine.onAck = l), close: () => h.stop() };
+  }
+  const monitor = new LatencyMonitor();
+  const metrics = new FixMetrics({ monitor });
+  let provider: BasicTracerProvider | undefined;
+  let tracer: Tracer | undefined;
+  if (mode === 'instr+sdk') {
+    provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(discard, { maxQueueSize: 8_192 })] });
+    tracer = provider.getTracer('bench');
+  }
+  const h = await startLoopback({
+    metrics,
+    venue: { ordersWithoutQuoteId: 'fill', counterparties: ['ENGINE'] },
+    engines: [{ senderCompId: 'ENGINE', engine: { ...(tracer ? { tracer } : {}), onMessage: (t, v) => t === '8' && ack(v.getString(MsgTag.ClOrdID) ?? '') } }],
+  });
+  const engine = h.engine as EngineSession;
+  return {
+    h,
+    send: (id) => void engine.sendOrder(nos(id)),
+    setAck: (l) => (ack = l),
+    close: async () => {
+      await h.stop();
+      monitor.close();
+      await provider?.shutdown();
+    },
+  };
+}
+
+async function measureMode(mode: Mode, pingOrders: number, throughputOrders: number): Promise<FixBenchRow> {
+  const m = await startMode(mode);
+  try {
+    // Latency: one order at a time.
+    const hist = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: 3 });
+    let resolveAck: () => void = () => {};
+    m.setAck(() => resolveAck());
+    for (let i = 0; i < 1_000 + pingOrders; i++) {
+      const acked = new Promise<void>((r) => (resolveAck = r));
+      const t0 = monoNowNs();
+      m.send(`${mode}-p-${i}`);
+      await acked;
+      if (i >= 1_000) hist.recordValue(Math.max(1, Math.round(monoNowNs() - t0)));
+    }
+    // Throughput: IN_FLIGHT orders outstanding.
+    let sent = 0;
+    let acks = 0;
+    const done = new Promise<void>((resolve) => {
+      m.setAck(() => {
+        acks++;
+        if (sent < throughputOrders) m.send(`${mode}-t-${sent++}`);
+        if (acks === throughputOrders) resolve();
+      });
+    });
+    const t0 = monoNowNs();
+    while (sent < IN_FLIGHT && sent < throughputOrders) m.send(`${mode}-t-${sent++}`);
+    await done;
+    const seconds = (monoNowNs() - t0) / 1e9;
+    return {
+      mode,
+      ackP50Us: hist.getValueAtPercentile(50) / 1_000,
+      ackP99Us: hist.getValueAtPercentile(99) / 1_000,
+      appMsgsPerSec: (2 * throughputOrders) / seconds,
+    };
+  } finally {
+    await m.close();
+  }
+}
+
+/** Runs the three modes in one loopback run and prints them with ratios to raw. */
+export async function run(options: FixBenchOptions = {}): Promise<BenchResult> {
+  const ping = options.pingOrders ?? 5_000;
+  const thr = options.throughputOrders ?? 20_000;
+  const rounds = options.rounds ?? 3;
+  const modes = ['raw', 'instrumented', 'instr+sdk'] as const;
+  await measureMode('raw', 500, 2_000); // warm-up of both sides and the dictionary cache
+  const byMode = new Map<Mode, FixBenchRow[]>(modes.map((m) => [m, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < modes.length; k++) {
+      const mode = modes[(k + r) % modes.length]!;
+      byMode.get(mode)!.push(await measureMode(mode, ping, thr));
+    }
+  }
+  const med = (xs: number[]): number => median(xs);
+  const rows: FixBenchRow[] = modes.map((mode) => {
+    const rs = byMode.get(mode)!;
+    return {
+      mode,
+      ackP50Us: med(rs.map((x) => x.ackP50Us)),
+      ackP99Us: med(rs.map((x) => x.ackP99Us)),
+      appMsgsPerSec: med(rs.map((x) => x.appMsgsPerSec)),
+    };
+  });
+  const raw = rows[0]!;
+  const noSdk = rows[1]!;
+  printTable(
+    'FIX loopback: order → ack and application messages/s (jspurefix engine + venue in one process)',
+    rows.flatMap((r) => [
+      { label: `${r.mode} order→ack p50`, value: `${r.ackP50Us.toFixed(1)} µs`, ratio: `${(r.ackP50Us - raw.ackP50Us >= 0 ? '+' : '')}${(r.ackP50Us - raw.ackP50Us).toFixed(1)} µs` },
+      { label: `${r.mode} order→ack p99`, value: `${r.ackP99Us.toFixed(1)} µs`, ratio: `${(r.ackP99Us / raw.ackP99Us).toFixed(2)}x` },
+      { label: `${r.mode} app msgs/s`, value: Math.round(r.appMsgsPerSec).toLocaleString('en-US'), ratio: `${(r.appMsgsPerSec / raw.appMsgsPerSec).toFixed(3)}x` },
+    ]),
+    `median of ${rounds} interleaved rounds; pings ${ping}, throughput orders ${thr} (${IN_FLIGHT} in flight); ratio column: p50 as µs added to raw, p99 and msgs/s as ratios to raw`,
+    'vs raw',
+  );
+  const addedP50Us = noSdk.ackP50Us - raw.ackP50Us;
+  const loss = 1 - noSdk.appMsgsPerSec / raw.appMsgsPerSec;
+  return [
+    { name: 'fix instrumented (no SDK) order→ack p50 added', figure: `${addedP50Us.toFixed(1)} µs`, target: '≤ 5 µs', met: addedP50Us <= 5 },
+    { name: 'fix instrumented (no SDK) throughput loss', figure: `${(loss * 100).toFixed(1)} %`, target: '≤ 5 %', met: loss <= 0.05 },
+  ];
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await run();
+  process.exit(0);
+}

@@ -1,0 +1,243 @@
+import type { Clock, Operation } from '@tailguard/core';
+import type { ElasticBuffer, IJsFixConfig, ILooseObject, MsgView } from 'jspurefix';
+import { AsciiSession, MsgTag, SessionState } from './jspurefix.js';
+import type { FixMetrics } from './fix-metrics.js';
+import { MALFORMED, malformedIndexForSessionReject } from './malformed-reason.js';
+import { msgTypeLabelIndex } from './msg-type-label.js';
+import { parseUtcTimestampEpochUs } from './sending-time.js';
+import { FixSessionStats, type FixRole, type FixStatsSource } from './session-stats.js';
+
+/** Options every instrumented session takes. */
+export interface InstrumentedSessionOptions {
+  /** Where the session counts (one per application, shared by all sessions). */
+  metrics: FixMetrics;
+  /**
+   * Session label: the configured counterparty. Default: an initiator's
+   * TargetCompID; an acceptor's peer SenderCompID when listed in
+   * `counterparties`, else `other`.
+   */
+  counterparty?: string;
+  /** Acceptor: the counterparties that get a label of their own. */
+  counterparties?: readonly string[];
+  /** Clock for latencies and SendingTime lag. Default the monitor's clock. */
+  clock?: Clock;
+  /** Inbound messages larger than this are counted as malformed and not given to the application. Default 65 536. */
+  inboundMessageBytesMax?: number;
+  /** Also hand every decoded inbound message to `onDecoded` as text (allocates a string per message). Default false. */
+  decodedText?: boolean;
+}
+
+/** Default of {@link InstrumentedSessionOptions.inboundMessageBytesMax}. */
+export const INBOUND_MESSAGE_BYTES_MAX_DEFAULT = 65_536;
+
+const REJECT_REASON_MARK = '373=';
+
+/**
+ * A jspurefix `AsciiSession` that counts what crosses it into
+ * {@link FixMetrics}: messages and bytes per direction and bounded MsgType,
+ * sequence numbers, state, gaps (ResendRequests sent), reconnects, malformed
+ * inbound messages (session Rejects it answers with, oversized messages) and
+ * the SendingTime(52) lag of one inbound message in N. Hooks only increment
+ * preallocated numbers; the exporter reads at scrape time.
+ *
+ * Never set `logReceivedMsgs`: jspurefix would log whole messages, Password(554)
+ * and RawData(96) included.
+ *
+ * Events: `ready` (logged on), `ended` (session stopped, with the error if any).
+ */
+export abstract class InstrumentedSession extends AsciiSession implements FixStatsSource {
+  /** Counters of this session's label. */
+  protected stats: FixSessionStats;
+  /** Clock of latencies. */
+  protected readonly tgClock: Clock;
+  /** The shared metrics. */
+  protected readonly fixMetrics: FixMetrics;
+  private lagWindow: Operation | undefined;
+  private labelBound: boolean;
+  private readonly counterparties: ReadonlySet<string>;
+  private readonly inboundBytesMax: number;
+  private readonly decodedText: boolean;
+  private lagCountdown = 1;
+  private lastInboundBytes = 0;
+  private inboundOversized = false;
+
+  protected constructor(config: IJsFixConfig, options: InstrumentedSessionOptions) {
+    super(config);
+    this.fixMetrics = options.metrics;
+    this.tgClock = options.clock ?? options.metrics.monitor.clock;
+    this.inboundBytesMax = options.inboundMessageBytesMax ?? INBOUND_MESSAGE_BYTES_MAX_DEFAULT;
+    this.decodedText = options.decodedText ?? false;
+    this.counterparties = new Set(options.counterparties ?? []);
+    const role: FixRole = this.initiator ? 'initiator' : 'acceptor';
+    const target = config.description.TargetCompID;
+    // An acceptor learns its peer from the first message unless told its label.
+    this.labelBound = options.counterparty !== undefined || this.initiator || (target !== '*' && this.counterparties.has(target));
+    if (this.labelBound) {
+      this.stats = this.fixMetrics.session(options.counterparty ?? target, role);
+      this.lagWindow = this.fixMetrics.latency(this.stats, 'fix_sending_time_lag');
+      this.stats.sendingTimeLag = this.lagWindow;
+    } else {
+      // Unregistered until the first message names the peer, so no empty series appears.
+      this.stats = new FixSessionStats('unbound', role);
+    }
+    this.logReceivedMsgs = false;
+  }
+
+  /** The session label this session counts under. */
+  get sessionLabel(): string {
+    return this.stats.session;
+  }
+
+  /** Re-points counters at another label (an acceptor once its peer is known). */
+  protected bindLabel(label: string): void {
+    const stats = this.fixMetrics.session(label, this.stats.role);
+    if (stats === this.stats) return;
+    stats.state = this.getState();
+    this.stats = stats;
+    this.lagWindow = this.fixMetrics.latency(stats, 'fix_sending_time_lag');
+    stats.sendingTimeLag = this.lagWindow;
+    this.onLabelBound(stats);
+  }
+
+  /** Called when counters move to another label; subclasses re-fetch their windows. */
+  protected onLabelBound(_stats: FixSessionStats): void {}
+
+  protected override rxOnDecoded(msgType: string, data: ElasticBuffer, ptr: number): void {
+    this.lastInboundBytes = ptr;
+    // jspurefix would build the message text here for every message; only when asked.
+    if (this.decodedText) super.rxOnDecoded(msgType, data, ptr);
+  }
+
+  protected override rxOnMsg(msgType: string, view: MsgView): void {
+    if (!this.labelBound) {
+      this.labelBound = true;
+      const peer = view.getString(MsgTag.SenderCompID);
+      this.bindLabel(peer !== null && this.counterparties.has(peer) ? peer : 'other');
+    }
+    const s = this.stats;
+    s.messagesIn[msgTypeLabelIndex(msgType)]!++;
+    const bytes = this.lastInboundBytes;
+    s.bytesIn += bytes;
+    this.inboundOversized = bytes > this.inboundBytesMax;
+    this.lastInboundBytes = 0;
+    if (--this.lagCountdown <= 0) {
+      this.lagCountdown = this.fixMetrics.sendingTimeLagSampleEvery;
+      this.sampleSendingTimeLag(view);
+    }
+    super.rxOnMsg(msgType, view);
+  }
+
+  private sampleSendingTimeLag(view: MsgView): void {
+    const raw = view.getString(MsgTag.SendingTime);
+    if (raw === null) return;
+    const sentEpochUs = parseUtcTimestampEpochUs(raw);
+    if (sentEpochUs !== sentEpochUs) return;
+    const lagUs = this.tgClock.wallEpochUs() - sentEpochUs;
+    const window = this.lagWindow;
+    if (window === undefined) return;
+    if (lagUs < 0) {
+      this.stats.sendingTimeLagNegativeTotal++;
+      window.recordNs(0);
+    } else {
+      window.recordNs(lagUs * 1_000);
+    }
+  }
+
+  protected override txOnEncoded(msgType: string, data: string, hdr: ILooseObject): void {
+    // super persists the store and sequence numbers: always first.
+    super.txOnEncoded(msgType, data, hdr);
+    const s = this.stats;
+    s.messagesOut[msgTypeLabelIndex(msgType)]!++;
+    s.bytesOut += data.length; // ASCII: one byte per character
+    if (msgType === '2') {
+      s.gapsDetectedTotal++;
+    } else if (msgType === '3') {
+      // A session Reject answers a malformed inbound message (checksum, missing tag, ...).
+      const at = data.indexOf(REJECT_REASON_MARK);
+      const reason = at < 0 ? -1 : parseInt(data.slice(at + REJECT_REASON_MARK.length, at + REJECT_REASON_MARK.length + 3), 10);
+      s.malformed[malformedIndexForSessionReject(reason)]!++;
+    }
+  }
+
+  override setState(state: number): void {
+    super.setState(state);
+    if (this.stats !== undefined) this.stats.state = this.getState();
+  }
+
+  /** Counts a malformed inbound message found by a subclass. */
+  protected countMalformed(index: number): void {
+    this.stats.malformed[index]!++;
+  }
+
+  protected override onApplicationMsg(msgType: string, view: MsgView): void {
+    if (this.inboundOversized) {
+      this.stats.malformed[MALFORMED.oversized]!++;
+      return;
+    }
+    this.onApplication(msgType, view);
+  }
+
+  /** An application message within the size bound. */
+  protected abstract onApplication(msgType: string, view: MsgView): void;
+
+  protected override onReady(view: MsgView): void {
+    const s = this.stats;
+    s.up = 1;
+    s.logonsTotal++;
+    if (s.logonsTotal > 1) s.reconnectsTotal++;
+    s.source = this;
+    this.onLoggedOn(view);
+    this.emit('ready');
+  }
+
+  /** Logged on; the session can send. */
+  protected onLoggedOn(_view: MsgView): void {}
+
+  protected override onStopped(error?: Error): void {
+    const s = this.stats;
+    if (s.source === this) {
+      s.up = 0;
+      s.seqOut = this.lastSentSeqNum();
+      s.seqIn = this.lastPeerSeqNum();
+    }
+    s.state = SessionState.Stopped;
+    this.onEnded(error);
+    this.emit('ended', error);
+  }
+
+  /** The session stopped (logout, lost transport, refused logon). */
+  protected onEnded(_error: Error | undefined): void {}
+
+  protected override onLogon(_view: MsgView, _user: string, _password: string): boolean | Promise<boolean> {
+    return true;
+  }
+
+  protected override onDecoded(_msgType: string, _txt: string): void {}
+
+  protected override onEncoded(_msgType: string, _txt: string): void {}
+
+  /** True between logon and the end of the session. */
+  isLoggedOn(): boolean {
+    return this.stats.up === 1 && this.stats.source === this && this.transport !== null;
+  }
+
+  /** Sends any message (for subclasses and apps): jspurefix's protected `send`. */
+  sendMessage(msgType: string, body: ILooseObject): void {
+    this.send(msgType, body);
+  }
+
+  /** Logs out gracefully; the session ends when the peer confirms. */
+  logout(): void {
+    this.done();
+  }
+
+  /** @inheritdoc */
+  sendQueueDepth(): number {
+    return this.transport?.transmitter.encodeStream.writableLength ?? 0;
+  }
+
+  /** @inheritdoc */
+  pendingOrderCount(): number {
+    return 0;
+  }
+}
