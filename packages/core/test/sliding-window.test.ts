@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import hdr from 'hdr-histogram-js';
 import { ManualClock, SlidingWindow } from '@tailguard/core';
 
 /** Deterministic PRNG so failures reproduce. */
@@ -119,6 +120,29 @@ describe('SlidingWindow', () => {
       if (i % 100_000 === 0) clock.advanceMs(700);
     }
     expect(w.footprintBytes).toBe(before);
+  });
+
+  it('records exactly what hdr-histogram-js records (fast index path), with an exact mean', () => {
+    const clock = new ManualClock();
+    const w = new SlidingWindow({ clock });
+    const ref = new hdr.Int32Histogram(1, 60e9, 3);
+    const rnd = mulberry32(11);
+    let sum = 0;
+    for (let i = 0; i < 50_000; i++) {
+      // every magnitude from 0 ns to 60 s, including above 2^32 ns where the fast path hands over
+      const v = Math.floor(10 ** (rnd() * 10.7));
+      w.recordNs(v);
+      ref.recordValue(v);
+      sum += v;
+    }
+    const snap = w.snapshot();
+    expect(snap.count).toBe(ref.totalCount);
+    for (const [p, got] of [[50, snap.p50Ns], [90, snap.p90Ns], [99, snap.p99Ns], [99.9, snap.p999Ns]] as const) {
+      expect(got).toBe(ref.getValueAtPercentile(p));
+    }
+    expect(snap.maxNs).toBe(ref.maxValue);
+    expect(snap.minNs).toBe(ref.minNonZeroValue);
+    expect(snap.meanNs).toBeCloseTo(sum / 50_000, 3);
   });
 
   it('names the field to fix in bad configuration', () => {

@@ -5,6 +5,18 @@ import { DEFAULT_LATENCY_BOUNDS_NS } from './latency-buckets.js';
 
 type Int32Hdr = InstanceType<typeof hdr.Int32Histogram>;
 
+/** The fields of hdr-histogram-js's JsHistogram that the fast record path writes (checked at construction). */
+interface HdrInternals {
+  _counts: Int32Array;
+  _totalCount: number;
+  maxValue: number;
+  minNonZeroValue: number;
+  subBucketHalfCountMagnitude: number;
+  unitMagnitude: number;
+}
+
+const TWO_POW_32 = 4_294_967_296;
+
 /** Configuration of a {@link SlidingWindow}. Memory is fixed by these numbers alone. */
 export interface SlidingWindowOptions {
   /** Length of the live window. Default 5 000 ms. */
@@ -80,7 +92,10 @@ export class SlidingWindow {
   readonly highestTrackableNs: number;
 
   private readonly slices: Int32Hdr[];
+  private readonly sliceSumsNs: Float64Array;
   private current: Int32Hdr;
+  private currentCounts: Int32Array | undefined;
+  private readonly halfMagnitude: number;
   private currentIndex = 0;
   private currentSliceStartNs: number;
   private readonly merged: Int32Hdr;
@@ -115,8 +130,12 @@ export class SlidingWindow {
     this.clock = options.clock ?? systemClock();
     const make = (): Int32Hdr => new hdr.Int32Histogram(1, this.highestTrackableNs, digits);
     this.slices = Array.from({ length: slices }, make);
+    this.sliceSumsNs = new Float64Array(slices);
     this.current = this.slices[0]!;
     this.merged = make();
+    const internals = this.current as unknown as HdrInternals;
+    this.halfMagnitude = internals.subBucketHalfCountMagnitude;
+    this.currentCounts = fastPathMatches(this.merged) ? internals._counts : undefined;
     this.currentSliceStartNs = this.clock.monoNs();
     this.historyP99Ns = new Float64Array(historyWindows * slices);
 
@@ -149,8 +168,24 @@ export class SlidingWindow {
       this.clampedTotal++;
       latencyNs = this.highestTrackableNs;
     }
-    this.current.recordValue(latencyNs);
-    this.currentSumNs += latencyNs;
+    const counts = this.currentCounts;
+    if (counts !== undefined && latencyNs < TWO_POW_32) {
+      // hdr-histogram-js computes the counts index with Math.log2 and Math.pow on every
+      // record (about 50-90 ns here); below 2^32 ns (4.3 s) the same index comes from
+      // clz32 and a shift. The equivalence is checked once at construction (fastPathMatches).
+      const v = latencyNs >>> 0;
+      const m = this.halfMagnitude;
+      const bucket = Math.max(31 - Math.clz32(v) - m, 0);
+      counts[((bucket + 1) << m) + ((v >>> bucket) - (1 << m))]!++;
+      const h = this.current as unknown as HdrInternals;
+      h._totalCount++;
+      if (v > h.maxValue) h.maxValue = v;
+      if (v < h.minNonZeroValue && v !== 0) h.minNonZeroValue = v;
+      this.currentSumNs += v;
+    } else {
+      this.current.recordValue(latencyNs);
+      this.currentSumNs += latencyNs;
+    }
     this.mergedDirty = true;
   }
 
@@ -177,9 +212,12 @@ export class SlidingWindow {
     this.mergeSlices();
     this.historyP99Ns[this.historyIndex] = this.merged.totalCount === 0 ? 0 : this.merged.getValueAtPercentile(99);
     this.historyIndex = (this.historyIndex + 1) % this.historyP99Ns.length;
+    this.sliceSumsNs[this.currentIndex] = this.currentSumNs;
     this.currentIndex = (this.currentIndex + 1) % this.slices.length;
     this.current = this.slices[this.currentIndex]!;
     this.current.reset();
+    if (this.currentCounts !== undefined) this.currentCounts = (this.current as unknown as HdrInternals)._counts;
+    this.sliceSumsNs[this.currentIndex] = 0;
     this.currentSumNs = 0;
     this.currentSliceStartNs += this.sliceNs;
     this.mergedDirty = true;
@@ -226,12 +264,20 @@ export class SlidingWindow {
       count: h.totalCount,
       minNs: h.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : h.minNonZeroValue,
       maxNs: h.maxValue,
-      meanNs: h.mean,
+      // hdr-histogram-js's `mean` walks every recorded value (ms per call on a full
+      // window); the window keeps exact running sums instead.
+      meanNs: this.liveSumNs() / h.totalCount,
       p50Ns: h.getValueAtPercentile(50),
       p90Ns: h.getValueAtPercentile(90),
       p99Ns: h.getValueAtPercentile(99),
       p999Ns: h.getValueAtPercentile(99.9),
     };
+  }
+
+  private liveSumNs(): number {
+    let sum = this.currentSumNs;
+    for (let i = 0; i < this.sliceSumsNs.length; i++) if (i !== this.currentIndex) sum += this.sliceSumsNs[i]!;
+    return sum;
   }
 
   /**
@@ -265,6 +311,19 @@ export class SlidingWindow {
     for (const s of this.slices) total += s.estimatedFootprintInBytes;
     return total + this.historyP99Ns.byteLength + this.foldedBucketCounts.byteLength;
   }
+}
+
+/** True when the clz32 fast path computes the same counts index as hdr-histogram-js for a spread of values. */
+function fastPathMatches(h: Int32Hdr): boolean {
+  const internals = h as unknown as HdrInternals;
+  if (!(internals._counts instanceof Int32Array) || internals.unitMagnitude !== 0 || typeof internals._totalCount !== 'number') return false;
+  const m = internals.subBucketHalfCountMagnitude;
+  for (const v of [0, 1, 2, 3, 1023, 1024, 2047, 2048, 2049, 4095, 4096, 99_999, 1_234_567, 987_654_321, 2 ** 31, TWO_POW_32 - 1]) {
+    if (v > h.highestTrackableValue) continue;
+    const bucket = Math.max(31 - Math.clz32(v >>> 0) - m, 0);
+    if (((bucket + 1) << m) + (((v >>> 0) >>> bucket) - (1 << m)) !== h.countsArrayIndex(v)) return false;
+  }
+  return true;
 }
 
 /** Adds the counts of `h` into per-bucket (non-cumulative) slots; values above the last bound are skipped. */
