@@ -7,7 +7,7 @@ type Int32Hdr = InstanceType<typeof hdr.Int32Histogram>;
 
 /** The fields of hdr-histogram-js's JsHistogram that the fast record path writes (checked at construction). */
 interface HdrInternals {
-  _counts: Int32Array;
+  _counts: Uint32Array;
   _totalCount: number;
   maxValue: number;
   minNonZeroValue: number;
@@ -94,7 +94,7 @@ export class SlidingWindow {
   private readonly slices: Int32Hdr[];
   private readonly sliceSumsNs: Float64Array;
   private current: Int32Hdr;
-  private currentCounts: Int32Array | undefined;
+  private currentCounts: Uint32Array | undefined;
   private readonly halfMagnitude: number;
   private currentIndex = 0;
   private currentSliceStartNs: number;
@@ -316,7 +316,7 @@ export class SlidingWindow {
 /** True when the clz32 fast path computes the same counts index as hdr-histogram-js for a spread of values. */
 function fastPathMatches(h: Int32Hdr): boolean {
   const internals = h as unknown as HdrInternals;
-  if (!(internals._counts instanceof Int32Array) || internals.unitMagnitude !== 0 || typeof internals._totalCount !== 'number') return false;
+  if (!(internals._counts instanceof Uint32Array) || internals.unitMagnitude !== 0 || typeof internals._totalCount !== 'number') return false;
   const m = internals.subBucketHalfCountMagnitude;
   for (const v of [0, 1, 2, 3, 1023, 1024, 2047, 2048, 2049, 4095, 4096, 99_999, 1_234_567, 987_654_321, 2 ** 31, TWO_POW_32 - 1]) {
     if (v > h.highestTrackableValue) continue;
