@@ -90,6 +90,10 @@ export class InMemoryReplayGuard implements ReplayGuard {
   private lastQueue: TtlQueue | undefined;
   private count = 0;
   private readonly free: ReplayEntry[] = [];
+  // What the last lookup found (entry or undefined) for which key; cleared by every mutation,
+  // so markUnmarked right after lookup skips a second Map lookup.
+  private stashKey: string | undefined;
+  private stashEntry: ReplayEntry | undefined;
 
   constructor(options: InMemoryReplayGuardOptions = {}) {
     const max = options.replayMax ?? REPLAY_MAX_DEFAULT;
@@ -107,27 +111,33 @@ export class InMemoryReplayGuard implements ReplayGuard {
   /** @inheritdoc */
   lookup(quoteId: string, nowMonoNs: number): string | undefined {
     const e = this.byQuoteId.get(quoteId);
+    this.stashKey = quoteId;
+    this.stashEntry = e;
     if (e === undefined || e.expiresMonoNs <= nowMonoNs) return undefined;
     return e.execId;
   }
 
   /** @inheritdoc */
   tryMark(quoteId: string, execId: string, ttlNs: number, nowMonoNs: number): ReplayMarkOutcome {
-    const existing = this.byQuoteId.get(quoteId);
-    if (existing !== undefined && existing.expiresMonoNs > nowMonoNs) return existing.execId === execId ? 'same' : 'other';
+    this.stashKey = undefined; // always look up afresh
     return this.markUnmarked(quoteId, execId, ttlNs, nowMonoNs);
   }
 
   /**
-   * Marks a quote the caller has just seen unmarked through {@link lookup} in
-   * the same synchronous call (nothing can interleave in one process), saving
-   * the second Map lookup of {@link tryMark}. Returns `marked` or `unavailable`.
+   * {@link tryMark} for a quote the caller has just passed to {@link lookup} in
+   * the same synchronous call: the entry that lookup found is reused, saving a
+   * second Map lookup (any mutation in between clears it, so this is never stale).
    */
   markUnmarked(quoteId: string, execId: string, ttlNs: number, nowMonoNs: number): ReplayMarkOutcome {
+    const old = quoteId === this.stashKey ? this.stashEntry : this.byQuoteId.get(quoteId);
+    this.stashKey = undefined;
+    this.stashEntry = undefined;
+    if (old !== undefined) {
+      if (old.expiresMonoNs > nowMonoNs) return old.execId === execId ? 'same' : 'other';
+      this.drop(old); // expired, not yet purged from its queue: forget it now
+    }
     const q = this.queueFor(ttlNs);
     this.purgeQueue(q, nowMonoNs);
-    const stale = this.byQuoteId.get(quoteId);
-    if (stale !== undefined) this.drop(stale); // expired, not yet purged from its queue: forget it now
     if (this.count >= this.replayMax) {
       this.purge(nowMonoNs);
       if (this.count >= this.replayMax) {
@@ -190,7 +200,7 @@ export class InMemoryReplayGuard implements ReplayGuard {
       const e = items[head];
       if (e !== undefined && e.expiresMonoNs > nowMonoNs) break;
       items[head++] = undefined;
-      if (e !== undefined && this.isLive(e)) this.release(e);
+      if (e !== undefined && e.expiresMonoNs !== -Infinity) this.release(e);
     }
     q.head = head;
     // Compact once the dead prefix is half the array: amortised O(1) per entry.
@@ -207,7 +217,9 @@ export class InMemoryReplayGuard implements ReplayGuard {
     let bestExpires = Infinity;
     for (const q of this.queues) {
       // Skip references to entries dropped out of order.
-      while (q.head < q.items.length && !this.isLive(q.items[q.head])) q.items[q.head++] = undefined;
+      while (q.head < q.items.length && (q.items[q.head] === undefined || q.items[q.head]!.expiresMonoNs === -Infinity)) {
+        q.items[q.head++] = undefined;
+      }
       const e = q.items[q.head];
       if (e !== undefined && e.expiresMonoNs < bestExpires) {
         best = q;
@@ -226,16 +238,14 @@ export class InMemoryReplayGuard implements ReplayGuard {
    * alias a reused object; the queue drops the dead reference when it reaches it.
    */
   private drop(e: ReplayEntry): void {
+    this.stashKey = undefined;
     this.byQuoteId.delete(e.quoteId);
     this.count--;
     e.expiresMonoNs = -Infinity;
   }
 
-  private isLive(e: ReplayEntry | undefined): boolean {
-    return e !== undefined && e.expiresMonoNs !== -Infinity && this.byQuoteId.get(e.quoteId) === e;
-  }
-
   private release(e: ReplayEntry): void {
+    this.stashKey = undefined;
     this.byQuoteId.delete(e.quoteId);
     this.count--;
     e.quoteId = '';
