@@ -33,6 +33,14 @@ const RESULT: { readonly [R in SendOrderReason]: SendOrderResult } = Object.free
   INVALID_ORDER: Object.freeze({ ok: false, reason: 'INVALID_ORDER' }),
 });
 
+/**
+ * Told about every ExecutionReport (35=8) the engine receives, PossDup/PossResend
+ * resends excluded, whether or not its order is tracked: the report's ClOrdID(11),
+ * ExecType(150) and OrdStatus(39) (empty string when absent). Called after the
+ * session's own tracking; must not throw.
+ */
+export type OrderReportListener = (clOrdId: string, execType: string, ordStatus: string) => void;
+
 /** Default of {@link EngineSessionOptions.pendingOrdersMax}. */
 export const PENDING_ORDERS_MAX_DEFAULT = 10_000;
 
@@ -87,6 +95,7 @@ export class EngineSession extends InstrumentedSession {
   private encodeHead = 0;
   private encodeCount = 0;
   private readonly encoded: SendCallback;
+  private reportListener: OrderReportListener | undefined;
 
   constructor(config: IJsFixConfig, options: EngineSessionOptions) {
     super(config, options);
@@ -125,6 +134,18 @@ export class EngineSession extends InstrumentedSession {
     this.fillWindow = this.fixMetrics.latency(stats, 'fix_order_fill');
     this.encodeWindow = this.fixMetrics.latency(stats, 'fix_send_encode');
     this.attachWindows(stats);
+  }
+
+  /**
+   * Sets the one {@link OrderReportListener} (an order route watching for its
+   * acks and rejects), or clears it with undefined. Throws when another is set:
+   * two owners would each miss the other's reports.
+   */
+  setOrderReportListener(listener: OrderReportListener | undefined): void {
+    if (listener !== undefined && this.reportListener !== undefined && this.reportListener !== listener) {
+      throw new TypeError('EngineSession: an order report listener is already set; clear it with setOrderReportListener(undefined) first');
+    }
+    this.reportListener = listener;
   }
 
   /** Orders awaiting a final state. */
@@ -227,6 +248,14 @@ export class EngineSession extends InstrumentedSession {
 
   private onExecutionReport(view: MsgView): void {
     if (this.isPossDup(view)) return;
+    this.trackExecutionReport(view);
+    const listener = this.reportListener;
+    if (listener === undefined) return;
+    const clOrdId = view.getString(MsgTag.ClOrdID);
+    if (clOrdId !== null) listener(clOrdId, view.getString(MsgTag.ExecType) ?? '', view.getString(MsgTag.OrdStatus) ?? '');
+  }
+
+  private trackExecutionReport(view: MsgView): void {
     const order = this.find(view);
     if (order === undefined) return;
     const nowNs = this.tgClock.monoNs();

@@ -12,10 +12,17 @@ export {
   PENDING_ORDERS_MAX_DEFAULT,
   SEND_ORDER_REASONS,
   type EngineSessionOptions,
+  type OrderReportListener,
   type SendOrderReason,
   type SendOrderResult,
 } from './engine-session.js';
 export { FixLauncher, type FixLauncherOptions } from './fix-launcher.js';
+export {
+  FIX_ROUTE_AWAITING_MAX_DEFAULT,
+  FixOrderRoute,
+  registerFixRoutePromMetrics,
+  type FixOrderRouteOptions,
+} from './fix-order-route.js';
 export { FixMetrics, OTHER_SESSION, type FixLatencyKind, type FixMetricsOptions } from './fix-metrics.js';
 export {
   INBOUND_MESSAGE_BYTES_MAX_DEFAULT,
@@ -46,6 +53,13 @@ export { FIX_MSG_TYPE_LABELS, msgTypeLabelIndex, type FixMsgTypeLabel } from './
 export { ORDER_ALIASES_MAX, PendingOrders, type PendingOrder } from './pending-orders.js';
 export { registerFixPromMetrics } from './prometheus-export.js';
 export { formatUtcTimestampMs, parseUtcTimestampEpochUs } from './sending-time.js';
+export {
+  fixSocketStates,
+  socketNoDelay,
+  tcpSocketOf,
+  type FixSocketState,
+  type FixSocketStateSource,
+} from './tcp-no-delay.js';
 export { FixSessionStats, type FixRole, type FixStatsSource } from './session-stats.js';
 export {
   NO_QUOTE_ID_POLICIES,

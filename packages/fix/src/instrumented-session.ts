@@ -1,11 +1,13 @@
 import type { Clock, Operation } from '@tailguard/core';
-import type { ElasticBuffer, IJsFixConfig, ILooseObject, MsgView } from 'jspurefix';
+import type { Socket } from 'node:net';
+import type { ElasticBuffer, IJsFixConfig, ILooseObject, MsgTransport, MsgView } from 'jspurefix';
 import { AsciiSession, MsgTag, SessionState } from './jspurefix.js';
 import type { FixMetrics } from './fix-metrics.js';
 import { MALFORMED, malformedIndexForSessionReject } from './malformed-reason.js';
 import { msgTypeLabelIndex } from './msg-type-label.js';
 import { parseUtcTimestampEpochUs } from './sending-time.js';
 import { FixSessionStats, type FixRole, type FixStatsSource } from './session-stats.js';
+import { socketNoDelay, tcpSocketOf, type FixSocketState, type FixSocketStateSource } from './tcp-no-delay.js';
 
 /** Options every instrumented session takes. */
 export interface InstrumentedSessionOptions {
@@ -45,7 +47,7 @@ const REJECT_REASON_MARK = '373=';
  *
  * Events: `ready` (logged on), `ended` (session stopped, with the error if any).
  */
-export abstract class InstrumentedSession extends AsciiSession implements FixStatsSource {
+export abstract class InstrumentedSession extends AsciiSession implements FixStatsSource, FixSocketStateSource {
   /** Counters of this session's label. */
   protected stats: FixSessionStats;
   /** Clock of latencies. */
@@ -60,6 +62,7 @@ export abstract class InstrumentedSession extends AsciiSession implements FixSta
   private lagCountdown = 1;
   private lastInboundBytes = 0;
   private inboundOversized = false;
+  private socket: Socket | undefined;
 
   protected constructor(config: IJsFixConfig, options: InstrumentedSessionOptions) {
     super(config);
@@ -86,6 +89,29 @@ export abstract class InstrumentedSession extends AsciiSession implements FixSta
   /** The session label this session counts under. */
   get sessionLabel(): string {
     return this.stats.session;
+  }
+
+  /**
+   * Runs the session on a connected transport. Turns Nagle off on its TCP
+   * socket first: jspurefix's acceptor does, its initiator does not, and a FIX
+   * order held back for an ACK costs up to the peer's delayed-ACK time (40 ms on Linux).
+   */
+  override run(transport: MsgTransport): Promise<number> {
+    const socket = tcpSocketOf(transport);
+    socket?.setNoDelay(true);
+    this.socket = socket;
+    return super.run(transport);
+  }
+
+  /**
+   * This session's socket and its TCP_NODELAY (as Node applied it; see
+   * {@link socketNoDelay}), for `auditHost({ fixSockets })`; undefined when no
+   * TCP socket is open.
+   */
+  socketState(): FixSocketState | undefined {
+    const socket = this.socket;
+    if (socket === undefined || socket.destroyed) return undefined;
+    return { session: `${this.stats.role} ${this.stats.session}`, noDelay: socketNoDelay(socket, true) };
   }
 
   /** Re-points counters at another label (an acceptor once its peer is known). */

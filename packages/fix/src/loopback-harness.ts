@@ -3,6 +3,7 @@ import { EngineSession, type EngineSessionOptions } from './engine-session.js';
 import { FixLauncher } from './fix-launcher.js';
 import type { FixMetrics } from './fix-metrics.js';
 import { SignedLogonMsgFactory } from './logon-signature.js';
+import { fixSocketStates, type FixSocketState } from './tcp-no-delay.js';
 import { VenueSession, type VenueSessionOptions } from './venue-session.js';
 
 /** Loopback host every harness session uses. */
@@ -61,6 +62,8 @@ export interface LoopbackHarness {
   readonly venueSessions: FixSession[];
   /** The first engine's session as an {@link EngineSession}. */
   readonly engine: EngineSession;
+  /** TCP_NODELAY of every open socket, engines' and venue's, for `auditHost({ fixSockets })`. */
+  fixSockets(): FixSocketState[];
   /** Starts one more engine against the venue; resolves once logged on, rejects when refused or timed out. */
   addEngine(spec?: LoopbackEngineSpec): Promise<LoopbackEngine>;
   /** Logs every engine out, then closes the venue; resolves when nothing is left open. */
@@ -220,6 +223,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
       return first;
     },
     addEngine,
+    fixSockets: () => fixSocketStates([...engines.map((e) => e.session), ...venueSessions]),
     async stop(): Promise<void> {
       for (const e of engines) await e.stop();
       venue.stop();
