@@ -60,9 +60,9 @@ describe('tailguard CLI dispatch', () => {
   });
 
   it('unknown commands and options are usage errors naming them', async () => {
-    const unknown = await cli(['audit']);
+    const unknown = await cli(['audit-stalenes']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown command "audit"\. Commands: audit-staleness, rollout-bucket/);
+    expect(unknown.stderr).toMatch(/unknown command "audit-stalenes"\. Commands: audit, audit-staleness, rollout-bucket/);
     const badOpt = await cli(['audit-staleness', '--thresold-ms', '5', 'x.csv']);
     expect(badOpt.code).toBe(2);
     expect(badOpt.stderr).toMatch(/Unknown option '--thresold-ms'/);

@@ -24,6 +24,7 @@ import { nodeCliIo, runCli } from '@tailguard/core/cli';
 import { FixMetrics, FixOrderRoute, registerFixPromMetrics, startLoopback, type LoopbackHarness } from '@tailguard/fix';
 import { Registry } from 'prom-client';
 import { serveMetrics, type MetricsServer } from './metrics-server.js';
+import { runAsMain } from './run-as-main.js';
 
 /** Orders the in-process engine sends per second while the audit runs. */
 const TRICKLE_ORDERS_PER_S = 20;
@@ -123,12 +124,4 @@ export async function main(argv: readonly string[], out: { write(t: string): unk
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 2;
-    },
-  );
-}
+runAsMain(import.meta.url, main, 'usage');

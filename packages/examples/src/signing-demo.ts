@@ -3,8 +3,6 @@
  * 2x and 5x on an open-loop timetable, side by side, with the metrics served on
  * a printed port while it runs. `pnpm demo` builds and runs it.
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { metrics } from '@opentelemetry/api';
 import {
   formatDurationNs,
@@ -22,6 +20,7 @@ import { parseSigningDemoArgs, SIGNING_DEMO_USAGE } from './demo-args.js';
 import { createDemoSigners, DEMO_SIGNING_PAYLOAD } from './demo-signers.js';
 import { serveMetrics } from './metrics-server.js';
 import { formatSideBySide } from './side-by-side-table.js';
+import { runAsMain } from './run-as-main.js';
 
 /** Where the demo writes; the test passes its own to read the output. */
 export interface DemoOutput {
@@ -103,24 +102,4 @@ export async function main(argv: readonly string[], out: DemoOutput = process.st
   }
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsMain(import.meta.url, main);

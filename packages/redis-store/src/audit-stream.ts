@@ -18,6 +18,13 @@ export interface RedisAuditStreamOptions {
   batchSizeMax?: number;
   /** Delay before retrying after a failed flush. Default 250 ms. */
   retryDelayMs?: number;
+  /**
+   * Bound the stream by time instead of length: each XADD trims with
+   * `MINID ~ <now − retentionMs>` (entry IDs are Redis ms timestamps), so entries
+   * older than this go. When set, streamLengthMax is not applied. Used for the
+   * execution history of the staleness audit.
+   */
+  retentionMs?: number;
 }
 
 /**
@@ -50,6 +57,8 @@ export class RedisAuditStream {
   private readonly bufferedMax: number;
   private readonly batchMax: number;
   private readonly retryDelayMs: number;
+  /** Time bound of the stream in ms (MINID trimming), or undefined when bounded by length. */
+  readonly retentionMs: number | undefined;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -61,6 +70,10 @@ export class RedisAuditStream {
     this.bufferedMax = options.bufferedEntriesMax ?? 10_000;
     this.batchMax = options.batchSizeMax ?? 256;
     this.retryDelayMs = options.retryDelayMs ?? 250;
+    this.retentionMs = options.retentionMs;
+    if (this.retentionMs !== undefined && !(Number.isInteger(this.retentionMs) && this.retentionMs >= 1)) {
+      throw new RangeError(`RedisAuditStream: retentionMs must be a positive integer number of ms, got ${this.retentionMs}`);
+    }
     for (const [k, v] of Object.entries({
       streamLengthMax: this.streamLengthMax,
       bufferedEntriesMax: this.bufferedMax,
@@ -117,10 +130,13 @@ export class RedisAuditStream {
     while (this.buffer.length > 0 && !this.closed) {
       const batch = this.buffer.slice(0, this.batchMax);
       const pipeline = this.redis.pipeline();
+      // Off the hot path: one wall-clock read per batch for time-bounded trimming.
+      const minId = this.retentionMs === undefined ? '' : String(Date.now() - this.retentionMs);
       for (const e of batch) {
         const fields: (string | number)[] = [];
         for (const k in e) fields.push(k, e[k]!);
-        pipeline.xadd(this.streamKey, 'MAXLEN', '~', this.streamLengthMax, '*', ...fields);
+        if (minId === '') pipeline.xadd(this.streamKey, 'MAXLEN', '~', this.streamLengthMax, '*', ...fields);
+        else pipeline.xadd(this.streamKey, 'MINID', '~', minId, '*', ...fields);
       }
       let ok = false;
       try {

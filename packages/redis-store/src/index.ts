@@ -11,3 +11,23 @@ export {
   type RedisTimeSkewSourceOptions,
 } from './redis-time-skew-source.js';
 export { RedisAuditStream, type AuditEntry, type RedisAuditStreamOptions } from './audit-stream.js';
+export {
+  GUARD_COMMAND_TIMEOUT_MS_DEFAULT,
+  createGuardCluster,
+  createGuardConnection,
+  guardRedisOptions,
+} from './guard-connection.js';
+export { NEED_MID_CODE, RECORD_QUOTE_LUA, quoteCheckLua } from './quote-guard-lua.js';
+export { RedisQuoteGuard, type RedisQuoteGuardOptions } from './redis-quote-guard.js';
+export {
+  EXECUTION_HISTORY_RETENTION_MS_DEFAULT,
+  RedisExecutionHistory,
+  openExecutionHistory,
+  readExecutionHistory,
+  type ExecutionHistorySource,
+  type ExecutionRecord,
+  type ReadExecutionHistoryOptions,
+  type RedisExecutionHistoryOptions,
+} from './execution-history.js';
+export { RedisRollout, type RedisRolloutOptions } from './redis-rollout.js';
+export { RedisDetectionStateStore, type RedisDetectionStateStoreOptions } from './redis-detection-store.js';

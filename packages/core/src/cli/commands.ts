@@ -1,5 +1,5 @@
 import { auditCommand } from './audit-command.js';
-import { auditStalenessCommand } from './audit-staleness-command.js';
+import { auditStalenessRedisCommand } from './audit-staleness-redis-command.js';
 import type { CliCommand } from './cli-command.js';
 import { rolloutBucketCommand } from './rollout-bucket-command.js';
 
@@ -8,4 +8,4 @@ import { rolloutBucketCommand } from './rollout-bucket-command.js';
  * {@link CliCommand} in its own file and add it here; an application can also
  * pass its own table to `runCli`.
  */
-export const CLI_COMMANDS: readonly CliCommand[] = Object.freeze([auditCommand, auditStalenessCommand, rolloutBucketCommand]);
+export const CLI_COMMANDS: readonly CliCommand[] = Object.freeze([auditCommand, auditStalenessRedisCommand, rolloutBucketCommand]);
