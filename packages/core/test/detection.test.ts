@@ -22,18 +22,7 @@ import {
   type DetectionOptions,
   type PrefilterThresholds,
 } from '@tailguard/core';
-
-/** Deterministic PRNG so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './support/seeded-random.js';
 
 /** Standard normal from two uniforms (Box-Muller). */
 function normal(rnd: () => number): number {

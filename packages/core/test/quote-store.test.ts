@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryQuoteStore, InMemoryReplayGuard, ManualClock, QuoteGuard, type StoredQuote } from '@tailguard/core';
+import { mulberry32 } from './support/seeded-random.js';
 
 const T0_US = 1_750_000_000_000_000;
 
 function stored(quoteId: string): StoredQuote {
   return { quoteId, instrument: 'X', bidPx: 1, askPx: 1.1, issuedEpochUs: T0_US, validUntilEpochUs: NaN, recordedMonoNs: 0 };
-}
-
-/** Deterministic PRNG so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('InMemoryQuoteStore', () => {

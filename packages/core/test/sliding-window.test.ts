@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import hdr from 'hdr-histogram-js';
 import { ManualClock, SlidingWindow } from '@tailguard/core';
-
-/** Deterministic PRNG so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './support/seeded-random.js';
 
 function exactQuantile(sorted: number[], q: number): number {
   // HdrHistogram's definition: the smallest value with at least q of the samples at or below it.

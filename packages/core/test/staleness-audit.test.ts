@@ -7,20 +7,9 @@ import {
   epochUsProblem,
   type StalenessSample,
 } from '@tailguard/core';
+import { mulberry32 } from './support/seeded-random.js';
 
 const T0 = 1_767_225_600_000_000; // 2026-01-01T00:00:00Z in epoch µs
-
-/** Seeded PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Exact order statistic with HDR's definition: the smallest value with at least ceil(p/100 × n) values ≤ it. */
 function exactPercentile(sorted: number[], p: number): number {
@@ -35,7 +24,7 @@ function expectWithinHdr(actual: number | null, exact: number): void {
 
 describe('auditStaleness', () => {
   it('matches exact quantiles on random log-normal ages (200 000 executions)', async () => {
-    const next = rng(42);
+    const next = mulberry32(42);
     const samples: StalenessSample[] = [];
     const ages: number[] = [];
     for (let i = 0; i < 200_000; i++) {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { numberOption } from './number-option.js';
 
 /** Settings of the signing demo, after parsing and validation. */
 export interface SigningDemoArgs {
@@ -28,13 +29,6 @@ options:
   --port N           metrics port on 127.0.0.1 (default 0: a free port)
   --help             print this and exit
 `;
-
-function numberOption(field: string, text: string | undefined, fallback: number, ok: (n: number) => boolean, rule: string): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (text.trim() === '' || !ok(n)) throw new RangeError(`--${field} must be ${rule}, got ${JSON.stringify(text)}`);
-  return n;
-}
 
 /** Parses the demo's command line; throws a RangeError/TypeError naming the flag on bad input. */
 export function parseSigningDemoArgs(argv: readonly string[]): SigningDemoArgs {

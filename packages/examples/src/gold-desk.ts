@@ -7,6 +7,7 @@
  */
 import { GOLD_DESK_USAGE, parseGoldDeskArgs } from './gold-desk/desk-args.js';
 import { runGoldDesk, type DeskOutput } from './gold-desk/gold-desk-run.js';
+import { parseFlagsOrUsage } from './parse-flags-or-usage.js';
 import { runAsMain } from './run-as-main.js';
 
 export { runGoldDesk, DESK_DETECTION, type DeskOutput, type GoldDeskResult } from './gold-desk/gold-desk-run.js';
@@ -18,17 +19,9 @@ export { parseGoldDeskArgs, GOLD_DESK_USAGE, type GoldDeskArgs } from './gold-de
  * before it resolves.
  */
 export async function main(argv: readonly string[], out: DeskOutput = process.stdout, err: DeskOutput = process.stderr): Promise<number> {
-  let args;
-  try {
-    args = parseGoldDeskArgs(argv);
-  } catch (error) {
-    err.write(`${error instanceof Error ? error.message : String(error)}\n\n${GOLD_DESK_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    out.write(GOLD_DESK_USAGE);
-    return 0;
-  }
+  const flags = parseFlagsOrUsage(argv, parseGoldDeskArgs, GOLD_DESK_USAGE, out, err);
+  if (!flags.ok) return flags.exitCode;
+  const args = flags.args;
   const result = await runGoldDesk(args, out, { err });
   return result.exitCode;
 }

@@ -20,6 +20,7 @@ import { parseSigningDemoArgs, SIGNING_DEMO_USAGE } from './demo-args.js';
 import { createDemoSigners, DEMO_SIGNING_PAYLOAD } from './demo-signers.js';
 import { serveMetrics } from './metrics-server.js';
 import { formatSideBySide } from './side-by-side-table.js';
+import { parseFlagsOrUsage } from './parse-flags-or-usage.js';
 import { runAsMain } from './run-as-main.js';
 
 /** Where the demo writes; the test passes its own to read the output. */
@@ -36,17 +37,9 @@ export const DEMO_MULTIPLIERS = [1, 2, 5] as const;
  * observers) is stopped before it resolves, pass or fail.
  */
 export async function main(argv: readonly string[], out: DemoOutput = process.stdout, err: DemoOutput = process.stderr): Promise<number> {
-  let args;
-  try {
-    args = parseSigningDemoArgs(argv);
-  } catch (error) {
-    err.write(`${error instanceof Error ? error.message : String(error)}\n\n${SIGNING_DEMO_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    out.write(SIGNING_DEMO_USAGE);
-    return 0;
-  }
+  const flags = parseFlagsOrUsage(argv, parseSigningDemoArgs, SIGNING_DEMO_USAGE, out, err);
+  if (!flags.ok) return flags.exitCode;
+  const args = flags.args;
 
   // The app's own registry and monitor: never prom-client's global default.
   const registry = new Registry();

@@ -3,18 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, QuoteGuard, type QuoteCheckRequest, type QuotePolicyOptions, type SkewSource, type SkewStatus } from '@tailguard/core';
 import { createGuardConnection, keyLayout, RedisQuoteGuard } from '@tailguard/redis-store';
 import { spawnRedis, type SpawnedRedis } from '../../../test/support/redis-server.js';
-
-/** Deterministic PRNG (mulberry32) so a failing case can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../core/test/support/seeded-random.js';
 
 class MutableSkew implements SkewSource {
   current: SkewStatus = { synchronized: true, maxErrorUs: 0, reason: 'ok' };
@@ -49,7 +38,7 @@ describe('RedisQuoteGuard decides exactly as core (wall-clock path) on the same 
     const skew = new MutableSkew();
     const core = new QuoteGuard({ policy: POLICY, clock, skew, ageBasis: 'wall', autoTick: false, quotesMax: 10_000 });
     const red = new RedisQuoteGuard(redis, { policy: POLICY, clock, skew, keys: keyLayout('parity:'), callTimeoutMs: 1_000 });
-    const rand = rng(20_240_601);
+    const rand = mulberry32(20_240_601);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
     const instruments = ['XAUUSD', 'BTCUSD', 'ETHUSD'] as const;
     const seen = new Map<string, number>();

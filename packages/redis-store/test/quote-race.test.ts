@@ -57,8 +57,11 @@ async function race(connect: () => Client, nodes: { host: string; port: number }
     );
     expect((await out.next()).value).toBe('ready');
     child.stdin!.write('go\n');
+    // The child walks the quotes forward and this process backward, so the two meet in the
+    // middle and each wins some whatever their relative speed: the race is real, not a queue.
+    const order = ids.map((_, k) => QUOTES - 1 - k);
     const local = guards.map((g, c) =>
-      Promise.all(ids.map((quoteId, i) => g.check({ quoteId, clientId: `c${c}`, execId: `parent-${c}-${i}`, side: 'buy', instrument: 'XAUUSD' }))),
+      Promise.all(order.map((i) => g.check({ quoteId: ids[i]!, clientId: `c${c}`, execId: `parent-${c}-${i}`, side: 'buy', instrument: 'XAUUSD' }))),
     );
     const [childLine, ...mine] = await Promise.all([out.next(), ...local]);
     const fromChild = JSON.parse(childLine.value as string) as ChildTally;
@@ -66,9 +69,9 @@ async function race(connect: () => Client, nodes: { host: string; port: number }
     const acceptedPerQuote = new Uint32Array(QUOTES);
     const byReason = new Map<string, number>();
     for (const results of mine) {
-      results.forEach((r, i) => {
+      results.forEach((r, k) => {
         byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
-        if (r.reason === 'OK') acceptedPerQuote[i]!++;
+        if (r.reason === 'OK') acceptedPerQuote[order[k]!]!++;
       });
     }
     for (const i of fromChild.okQuotes) acceptedPerQuote[i]!++;

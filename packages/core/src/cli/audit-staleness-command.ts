@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { StalenessAudit } from '../audit/staleness-audit.js';
+import { auditStalenessUsage as usage, thresholdUsOption } from './audit-staleness-args.js';
 import { CLI_EXIT, type CliArgs, type CliCommand, type CliIo } from './cli-command.js';
 import { formatStalenessReport } from './format-staleness-report.js';
 import { STALENESS_INPUT_FORMATS, stalenessFormatFromPath, stalenessLineParser, type StalenessInputFormat } from './staleness-line-parser.js';
@@ -37,11 +38,6 @@ Exit codes: 0 audited; 1 malformed lines (unless --allow-malformed);
 2 usage error, unreadable file or unusable CSV header.
 `;
 
-function usage(io: CliIo, message: string): number {
-  io.stderr.write(`tailguard audit-staleness: ${message}\nRun \`tailguard audit-staleness --help\` for usage.\n`);
-  return CLI_EXIT.usage;
-}
-
 async function run(args: CliArgs, io: CliIo): Promise<number> {
   const { values, positionals } = args;
   if (positionals.length !== 1) return usage(io, `expected one FILE argument, got ${positionals.length}`);
@@ -59,15 +55,9 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
     if (format === undefined) return usage(io, `cannot tell the format of ${JSON.stringify(file)} from its extension; pass --format csv or --format ndjson`);
   }
 
-  let thresholdUs: number | undefined;
-  const thresholdArg = values['threshold-ms'];
-  if (typeof thresholdArg === 'string') {
-    const ms = Number(thresholdArg);
-    if (thresholdArg.trim() === '' || !Number.isFinite(ms) || ms < 0 || ms > 3_600_000) {
-      return usage(io, `--threshold-ms must be a number of milliseconds in [0, 3600000], got ${JSON.stringify(thresholdArg)}`);
-    }
-    thresholdUs = Math.round(ms * 1_000);
-  }
+  const threshold = thresholdUsOption(values);
+  if (!threshold.ok) return usage(io, threshold.problem);
+  const thresholdUs = threshold.thresholdUs;
 
   let input: NodeJS.ReadableStream;
   let close = async (): Promise<void> => {};

@@ -1,5 +1,6 @@
 import { StalenessAudit } from '../audit/staleness-audit.js';
 import { auditStalenessCommand } from './audit-staleness-command.js';
+import { auditStalenessUsage as usage, thresholdUsOption } from './audit-staleness-args.js';
 import { CLI_EXIT, type CliArgs, type CliCommand, type CliIo } from './cli-command.js';
 import { formatStalenessReport } from './format-staleness-report.js';
 
@@ -32,24 +33,13 @@ Reading the execution history from Redis (instead of FILE):
   Exit code 2 when the package is missing or the server cannot be reached.
 `;
 
-function usage(io: CliIo, message: string): number {
-  io.stderr.write(`tailguard audit-staleness: ${message}\nRun \`tailguard audit-staleness --help\` for usage.\n`);
-  return CLI_EXIT.usage;
-}
-
 async function runFromRedis(url: string, args: CliArgs, io: CliIo): Promise<number> {
   const { values, positionals } = args;
   if (positionals.length !== 0) return usage(io, `--redis reads the execution history instead of FILE; drop ${JSON.stringify(positionals[0])}`);
   if (values['format'] !== undefined) return usage(io, '--format applies to FILE input, not --redis');
-  let thresholdUs: number | undefined;
-  const thresholdArg = values['threshold-ms'];
-  if (typeof thresholdArg === 'string') {
-    const ms = Number(thresholdArg);
-    if (thresholdArg.trim() === '' || !Number.isFinite(ms) || ms < 0 || ms > 3_600_000) {
-      return usage(io, `--threshold-ms must be a number of milliseconds in [0, 3600000], got ${JSON.stringify(thresholdArg)}`);
-    }
-    thresholdUs = Math.round(ms * 1_000);
-  }
+  const threshold = thresholdUsOption(values);
+  if (!threshold.ok) return usage(io, threshold.problem);
+  const thresholdUs = threshold.thresholdUs;
   let sinceEpochMs: number | undefined;
   const sinceArg = values['since-ms'];
   if (typeof sinceArg === 'string') {

@@ -93,3 +93,22 @@ export function chronyGaugeValues(s: ChronySkewSnapshot): ChronyGaugeValues {
     leapStatus: r === undefined ? undefined : CHRONY_LEAP_STATUS_CODES[r.leapStatus],
   };
 }
+
+/** One entry of {@link CHRONY_METRICS}: its Prometheus and OpenTelemetry names, help and unit. */
+export type ChronyMetricSpec = (typeof CHRONY_METRICS)[keyof typeof CHRONY_METRICS];
+
+/**
+ * Every gauge of {@link CHRONY_METRICS} beside the {@link ChronyGaugeValues}
+ * field it shows, in export order: the Prometheus and OpenTelemetry exporters
+ * both walk this one table, so they always publish the same gauges.
+ */
+export const CHRONY_GAUGES: ReadonlyArray<readonly [ChronyMetricSpec, keyof ChronyGaugeValues]> = Object.freeze([
+  [CHRONY_METRICS.offset, 'offsetSeconds'],
+  [CHRONY_METRICS.maxError, 'maxErrorSeconds'],
+  [CHRONY_METRICS.rootDelay, 'rootDelaySeconds'],
+  [CHRONY_METRICS.rootDispersion, 'rootDispersionSeconds'],
+  [CHRONY_METRICS.frequency, 'frequencyPpm'],
+  [CHRONY_METRICS.stratum, 'stratum'],
+  [CHRONY_METRICS.synchronized, 'synchronized'],
+  [CHRONY_METRICS.leapStatus, 'leapStatus'],
+] as const);

@@ -1,18 +1,7 @@
 import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
-import { chronyGaugeValues, CHRONY_METRICS, type ChronyGaugeValues } from './chrony-metric-values.js';
+import { CHRONY_GAUGES, chronyGaugeValues, CHRONY_METRICS } from './chrony-metric-values.js';
 import { CHRONY_POLL_FAILURE_KINDS } from './chrony-skew-reasons.js';
 import type { ChronySkewSource } from './chrony-skew-source.js';
-
-const GAUGES: ReadonlyArray<readonly [{ otel: string; help: string; unit: string | undefined }, keyof ChronyGaugeValues]> = [
-  [CHRONY_METRICS.offset, 'offsetSeconds'],
-  [CHRONY_METRICS.maxError, 'maxErrorSeconds'],
-  [CHRONY_METRICS.rootDelay, 'rootDelaySeconds'],
-  [CHRONY_METRICS.rootDispersion, 'rootDispersionSeconds'],
-  [CHRONY_METRICS.frequency, 'frequencyPpm'],
-  [CHRONY_METRICS.stratum, 'stratum'],
-  [CHRONY_METRICS.synchronized, 'synchronized'],
-  [CHRONY_METRICS.leapStatus, 'leapStatus'],
-];
 
 /**
  * Publishes the chrony clock metrics through an OpenTelemetry `Meter` as
@@ -22,7 +11,7 @@ const GAUGES: ReadonlyArray<readonly [{ otel: string; help: string; unit: string
  * that removes the callback.
  */
 export function registerChronyOpenTelemetry(source: ChronySkewSource, meter: Meter): () => void {
-  const gauges = GAUGES.map(
+  const gauges = CHRONY_GAUGES.map(
     ([spec, key]) =>
       [meter.createObservableGauge(spec.otel, spec.unit === undefined ? { description: spec.help } : { description: spec.help, unit: spec.unit }), key] as const,
   );

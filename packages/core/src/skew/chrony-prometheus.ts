@@ -1,19 +1,8 @@
 import type { Registry } from 'prom-client';
 import { registerPromCollector, type PromSample } from '../export/prometheus-collector.js';
-import { chronyGaugeValues, CHRONY_METRICS, type ChronyGaugeValues } from './chrony-metric-values.js';
+import { CHRONY_GAUGES, chronyGaugeValues, CHRONY_METRICS } from './chrony-metric-values.js';
 import { CHRONY_POLL_FAILURE_KINDS } from './chrony-skew-reasons.js';
 import type { ChronySkewSource } from './chrony-skew-source.js';
-
-const GAUGES: ReadonlyArray<readonly [{ prom: string; help: string }, keyof ChronyGaugeValues]> = [
-  [CHRONY_METRICS.offset, 'offsetSeconds'],
-  [CHRONY_METRICS.maxError, 'maxErrorSeconds'],
-  [CHRONY_METRICS.rootDelay, 'rootDelaySeconds'],
-  [CHRONY_METRICS.rootDispersion, 'rootDispersionSeconds'],
-  [CHRONY_METRICS.frequency, 'frequencyPpm'],
-  [CHRONY_METRICS.stratum, 'stratum'],
-  [CHRONY_METRICS.synchronized, 'synchronized'],
-  [CHRONY_METRICS.leapStatus, 'leapStatus'],
-];
 
 /**
  * Registers the `tailguard_clock_*` metrics of a chrony source on the
@@ -22,7 +11,7 @@ const GAUGES: ReadonlyArray<readonly [{ prom: string; help: string }, keyof Chro
  * scrapes. Throws when the names are already registered on that registry.
  */
 export function registerChronyPrometheus(source: ChronySkewSource, registry: Registry): void {
-  for (const [spec, key] of GAUGES) {
+  for (const [spec, key] of CHRONY_GAUGES) {
     registerPromCollector(registry, {
       name: spec.prom,
       help: spec.help,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { numberOption } from '../number-option.js';
 
 /** Settings of the gold-desk demo after parsing and validation. */
 export interface GoldDeskArgs {
@@ -48,13 +49,6 @@ options:
   --load-duration-ms N  length of each multiplier of that replay (default 500)
   --help              print this and exit
 `;
-
-function numberOption(field: string, text: string | undefined, fallback: number, ok: (n: number) => boolean, rule: string): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (text.trim() === '' || !ok(n)) throw new RangeError(`--${field} must be ${rule}, got ${JSON.stringify(text)}`);
-  return n;
-}
 
 /** Parses `30s`, `30`, `9000ms`, `1m` into ms; throws naming --duration. */
 export function parseDurationMs(text: string): number {
