@@ -69,10 +69,24 @@ export function pushHistogramSamples(
   histogram: CumulativeHistogram,
 ): void {
   const { boundsNs, cumulativeCounts } = histogram;
+  const bucketLabels = bucketLabelsFor(labels, boundsNs);
+  const bucketName = `${name}_bucket`;
   for (let i = 0; i < boundsNs.length; i++) {
-    out.push({ metricName: `${name}_bucket`, labels: { ...labels, le: boundsNs[i]! / 1e9 }, value: cumulativeCounts[i]! });
+    out.push({ metricName: bucketName, labels: bucketLabels[i]!, value: cumulativeCounts[i]! });
   }
-  out.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: histogram.count });
+  out.push({ metricName: bucketName, labels: bucketLabels[boundsNs.length]!, value: histogram.count });
   out.push({ metricName: `${name}_sum`, labels, value: histogram.sumNs / 1e9 });
   out.push({ metricName: `${name}_count`, labels, value: histogram.count });
+}
+
+// Label objects of each bucket (`le` added), built once per label set rather than per scrape.
+const bucketLabelCache = new WeakMap<Record<string, string>, { boundsNs: readonly number[]; labels: Record<string, string | number>[] }>();
+
+function bucketLabelsFor(labels: Record<string, string>, boundsNs: readonly number[]): Record<string, string | number>[] {
+  const cached = bucketLabelCache.get(labels);
+  if (cached !== undefined && cached.boundsNs === boundsNs) return cached.labels;
+  const built: Record<string, string | number>[] = boundsNs.map((b) => ({ ...labels, le: b / 1e9 }));
+  built.push({ ...labels, le: '+Inf' });
+  bucketLabelCache.set(labels, { boundsNs, labels: built });
+  return built;
 }
