@@ -62,3 +62,38 @@ export function createGuardCluster(nodes: ClusterNode[], options: ClusterOptions
   cluster.on('error', () => {});
   return cluster;
 }
+
+/**
+ * Resolves once the guard connection can take checks: the client is ready and, for a
+ * Cluster, every master's own connection answers PING. With no offline queue a check
+ * sent to a master whose socket is still connecting fails at once (and would be decided
+ * by the unavailable policy), so call this before taking traffic. Rejects after
+ * `timeoutMs` naming what was not ready.
+ */
+export async function waitForGuardConnection(client: Redis | Cluster, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const ready = (c: Redis | Cluster, what: string): Promise<void> =>
+    c.status === 'ready'
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`waitForGuardConnection: ${what} not ready within ${timeoutMs} ms (status ${c.status})`)), Math.max(0, deadline - Date.now()));
+          c.once('ready', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+  await ready(client, 'client');
+  if (!(client instanceof Cluster)) return;
+  for (const node of client.nodes('master')) {
+    for (;;) {
+      try {
+        if (node.status === 'wait') await node.connect();
+        if ((await node.ping()) === 'PONG') break;
+      } catch {
+        // still connecting: try again until the deadline
+      }
+      if (Date.now() > deadline) throw new Error(`waitForGuardConnection: master ${node.options.host}:${node.options.port} not answering within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

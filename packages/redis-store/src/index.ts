@@ -16,6 +16,7 @@ export {
   createGuardCluster,
   createGuardConnection,
   guardRedisOptions,
+  waitForGuardConnection,
 } from './guard-connection.js';
 export { NEED_MID_CODE, RECORD_QUOTE_LUA, quoteCheckLua } from './quote-guard-lua.js';
 export { RedisQuoteGuard, type RedisQuoteGuardOptions } from './redis-quote-guard.js';

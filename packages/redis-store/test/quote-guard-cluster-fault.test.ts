@@ -1,7 +1,7 @@
 import { Redis, type Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '@tailguard/core';
-import { createGuardCluster, keyLayout, RedisQuoteGuard } from '@tailguard/redis-store';
+import { createGuardCluster, keyLayout, RedisQuoteGuard, waitForGuardConnection } from '@tailguard/redis-store';
 import { spawnRedisCluster, type SpawnedCluster } from '../../../test/support/redis-server.js';
 
 const CALL_TIMEOUT_MS = 100;
@@ -17,7 +17,7 @@ describe('RedisQuoteGuard on a Redis Cluster that loses a master', () => {
       cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })),
       { redisOptions: { commandTimeout: 50 } },
     );
-    await new Promise<void>((resolve) => conn.once('ready', () => resolve()));
+    await waitForGuardConnection(conn, 20_000);
   }, 60_000);
   afterAll(async () => {
     conn?.disconnect();
