@@ -1,3 +1,6 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutBucket } from '@tailguard/core';
@@ -80,5 +83,48 @@ describe('RedisRollout: config in Redis, changes pushed over pub/sub', () => {
     expect(a.invalidTotal).toBe(1);
     expect(a.mode()).toBe('off');
     a.close();
+  });
+});
+
+describe('RedisRollout across two Node processes', () => {
+  let server: SpawnedRedis;
+  let child: ChildProcess | undefined;
+  beforeAll(async () => {
+    // The child runs the compiled package: build it (incremental, a no-op after `pnpm test`'s tsc -b).
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url)), '-b', fileURLToPath(new URL('../tsconfig.json', import.meta.url))]);
+    server = await spawnRedis();
+  }, 120_000);
+  afterAll(async () => {
+    if (child?.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+    await server.stop();
+  });
+
+  it('a percentage change published here is applied in the other process within one second', async () => {
+    const prefix = 'ro2:';
+    const clientId = Array.from({ length: 200 }, (_, i) => `client-${i}`).find((c) => rolloutBucket('s1', c) < 3_000)!;
+    child = spawn(process.execPath, [fileURLToPath(new URL('./support/rollout-child.mjs', import.meta.url)), String(server.port), prefix, clientId], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const first = JSON.parse((await lines.next()).value as string) as { mode: string; enforced: boolean };
+    expect(first).toMatchObject({ mode: 'shadow', enforced: false });
+
+    const r = new Redis(server.port, '127.0.0.1');
+    const sub = new Redis(server.port, '127.0.0.1');
+    try {
+      const here = await new RedisRollout(r, sub, { keys: keyLayout(prefix), initial: { mode: 'shadow', salt: 's1' } }).start();
+      const t0 = performance.now();
+      const version = await here.publish({ mode: 'enforce', enforceBasisPoints: 3_000 });
+      let applied: { version: number; mode: string; enforced: boolean } | undefined;
+      while (applied?.version !== version) applied = JSON.parse((await lines.next()).value as string) as typeof applied;
+      const elapsedMs = performance.now() - t0;
+      expect(applied).toMatchObject({ mode: 'enforce', enforced: true });
+      expect(elapsedMs).toBeLessThan(1_000);
+      here.close();
+    } finally {
+      r.disconnect();
+      sub.disconnect();
+      child.stdin!.end();
+    }
   });
 });
