@@ -1,5 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
-import type { Operation } from '@tailguard/core';
+import { tracerGateFor, type Operation, type TracerGate } from '@tailguard/core';
 import type { IJsFixConfig, ILooseObject, MsgView, SendCallback } from 'jspurefix';
 import { InstrumentedSession, type InstrumentedSessionOptions } from './instrumented-session.js';
 import { MsgTag } from './jspurefix.js';
@@ -82,6 +82,7 @@ function noop(): void {}
  */
 export class EngineSession extends InstrumentedSession {
   private readonly tracer: Tracer;
+  private readonly tracing: TracerGate;
   private readonly pending: PendingOrders;
   private ackWindow: Operation;
   private fillWindow: Operation;
@@ -105,6 +106,7 @@ export class EngineSession extends InstrumentedSession {
       );
     }
     this.tracer = options.tracer ?? trace.getTracer('@tailguard/fix');
+    this.tracing = tracerGateFor(options.tracer);
     this.pending = new PendingOrders(options.pendingOrdersMax ?? PENDING_ORDERS_MAX_DEFAULT);
     this.logonSigning = options.logonSigning;
     this.orderUnknown = options.onOrderUnknown ?? noop;
@@ -164,8 +166,10 @@ export class EngineSession extends InstrumentedSession {
     const clOrdId: unknown = order.ClOrdID;
     if (typeof clOrdId !== 'string' || clOrdId.length === 0) return RESULT.INVALID_ORDER;
     const startNs = this.tgClock.monoNs();
-    const span = this.tracer.startSpan('fix.order', SPAN_OPTIONS, context.active());
-    if (span.isRecording()) {
+    // No SDK: no no-op span, no context read (same gate as core's instrument()). Small
+    // (~20 ns and one allocation per order measured here), but it is the house pattern.
+    const span = this.tracing() ? this.tracer.startSpan('fix.order', SPAN_OPTIONS, context.active()) : undefined;
+    if (span?.isRecording()) {
       span.setAttribute('fix.session', this.stats.session);
       span.setAttribute('fix.cl_ord_id', clOrdId);
       const symbol: unknown = (order.Instrument as ILooseObject | undefined)?.Symbol ?? order.Symbol;
@@ -176,8 +180,8 @@ export class EngineSession extends InstrumentedSession {
     const tracked = this.pending.add(clOrdId, startNs, span) !== undefined;
     if (!tracked) {
       this.stats.pendingOverflowTotal++;
-      if (span.isRecording()) span.setAttribute('fix.tracked', false);
-      span.end();
+      if (span?.isRecording()) span.setAttribute('fix.tracked', false);
+      span?.end();
     }
     this.sendTimed('D', order, startNs);
     return tracked ? RESULT.OK : RESULT.UNTRACKED;

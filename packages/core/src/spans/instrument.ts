@@ -1,6 +1,5 @@
 import {
   context,
-  ProxyTracer,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -11,7 +10,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { LatencyMonitor } from '../monitor/monitor.js';
-import { ALWAYS_TRACING, globalTracerGate } from './tracer-gate.js';
+import { tracerGateFor } from './tracer-gate.js';
 
 /** Tracer name used when no tracer is passed to {@link instrument}. */
 export const TAILGUARD_TRACER_NAME = '@tailguard/core';
@@ -76,7 +75,7 @@ export function instrument<F extends AnyFunction>(
   const op = monitor.operation(name);
   const clock = monitor.clock;
   const tracer = options.tracer ?? trace.getTracer(TAILGUARD_TRACER_NAME);
-  const gate = options.tracer === undefined || options.tracer instanceof ProxyTracer ? globalTracerGate() : ALWAYS_TRACING;
+  const gate = tracerGateFor(options.tracer);
   const spanOptions: SpanOptions = { kind: options.kind ?? SpanKind.INTERNAL };
   const attributes = options.attributes;
 

@@ -1,4 +1,4 @@
-import { ProxyTracerProvider, trace, type TracerProvider } from '@opentelemetry/api';
+import { ProxyTracer, ProxyTracerProvider, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
 
 /**
  * The provider `@opentelemetry/api` hands out when no SDK is registered. A fresh
@@ -29,3 +29,12 @@ export function globalTracerGate(): TracerGate {
 
 /** Gate for a tracer of the caller's own (an SDK tracer): assumed able to record. */
 export const ALWAYS_TRACING: TracerGate = ALWAYS;
+
+/**
+ * The gate for a tracer: the global one (no tracer, or a global API proxy tracer)
+ * is asked per call whether an SDK is registered; a tracer the caller built from
+ * an SDK is always asked. Used by `instrument()` and by the FIX engine's order spans.
+ */
+export function tracerGateFor(tracer: Tracer | undefined): TracerGate {
+  return tracer === undefined || tracer instanceof ProxyTracer ? globalTracerGate() : ALWAYS_TRACING;
+}
