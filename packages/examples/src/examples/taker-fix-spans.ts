@@ -51,7 +51,7 @@ export async function main(
   try {
     for (let i = 0; i < orders; i++) {
       const done = new Promise<void>((resolve) => (onFill = resolve));
-      const sent = harness.engine.sendOrder({ ClOrdID: `T${i}`, Symbol: 'XAUUSD', Side: '1', OrderQty: 10, OrdType: '2', Price: 2650.1, TransactTime: new Date() });
+      const sent = harness.engine.sendOrder({ ClOrdID: `T${i}`, Instrument: { Symbol: 'XAUUSD' }, Side: '1', OrderQtyData: { OrderQty: 10 }, OrdType: '2', Price: 2650.1, TransactTime: new Date() });
       if (!sent.ok) throw new Error(`order T${i} not sent: ${sent.reason}`);
       await done;
     }

@@ -158,9 +158,10 @@ export async function startDeskVenue(options: DeskVenueOptions): Promise<DeskVen
         const sent = engine.sendOrder({
           ClOrdID: order.clOrdId,
           QuoteID: order.quoteId,
-          Symbol: DESK_INSTRUMENT,
+          // jspurefix drops FIX 4.4 component fields given flat: Symbol and OrderQty must be nested.
+          Instrument: { Symbol: DESK_INSTRUMENT },
           Side: order.side === 'buy' ? '1' : '2',
-          OrderQty: order.qtyOz,
+          OrderQtyData: { OrderQty: order.qtyOz },
           OrdType: 'D', // previously quoted
           Price: order.px,
           TransactTime: new Date(order.transactEpochMs),
