@@ -54,6 +54,33 @@ describe('tailguard audit', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('page')).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('reads TCP_NODELAY of the engine FIX sockets from fix_socket_nodelay in --metrics', async () => {
+    const reportFor = async (metricsText: string): Promise<string> => {
+      const dir = tmp();
+      const server = http.createServer((_, res) => res.end(metricsText));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as { port: number }).port;
+      const c = io();
+      try {
+        const code = await runCli(['audit', '--out', dir, '--root', writeHostTree(UNTUNED_HOST), '--metrics', `http://127.0.0.1:${port}/metrics`, '--no-pdf'], c.io);
+        expect(c.err.join('')).toBe('');
+        expect(code).toBe(0);
+      } finally {
+        server.close();
+      }
+      return readFileSync(path.join(dir, 'report.md'), 'utf8');
+    };
+    const nagle = await reportFor(
+      '# TYPE fix_socket_nodelay gauge\nfix_socket_nodelay{session="PRIMARY"} 1\nfix_socket_nodelay{session="BACKUP"} 0\n',
+    );
+    expect(nagle).toMatch(/^\| high \| `network\.tcp_nodelay` \| 1 FIX sockets have Nagle's algorithm on \| .*BACKUP TCP_NODELAY=false/m);
+    expect(nagle).toMatch(/^\| high \| `network\.tcp_nodelay` .*PRIMARY TCP_NODELAY=true/m);
+    const allOn = await reportFor('fix_socket_nodelay{session="PRIMARY"} 1\nfix_socket_nodelay{session="BACKUP"} 1\n');
+    expect(allOn).toMatch(/^\| info \| `network\.tcp_nodelay` \| Every FIX socket has TCP_NODELAY \| .*BACKUP TCP_NODELAY=true/m);
+    const none = await reportFor('fix_session_up{session="PRIMARY",role="initiator"} 0\n');
+    expect(none).toMatch(/^\| n\/a \| `network\.tcp_nodelay` \| not applicable: no FIX sockets reported by the engine/m);
+  });
+
   it('names the problem on bad input', async () => {
     const c = io();
     expect(await runCli(['audit', '--target', 'nofile.js'], c.io)).toBe(2);

@@ -90,6 +90,16 @@ export function registerFixPromMetrics(registry: Registry, metrics: FixMetrics):
       out.push({ labels: { session: s.session, direction: 'out' }, value: s.seqOut });
     }),
   });
+  registerPromCollector(registry, {
+    name: 'fix_socket_nodelay',
+    help: 'TCP_NODELAY on the logged-on session socket: 1 on, 0 off (Nagle delays small orders); absent while no socket is open',
+    type: 'gauge',
+    collect: each((s, out) => {
+      if (s.up !== 1) return;
+      const socket = s.source?.socketState();
+      if (socket !== undefined) out.push({ labels: { session: s.session }, value: socket.noDelay ? 1 : 0 });
+    }),
+  });
   perSession('fix_gaps_detected_total', 'Inbound sequence gaps detected (ResendRequests sent)', 'counter', (s) => s.gapsDetectedTotal);
   perSession('fix_reconnects_total', 'Logons after the first on this session label', 'counter', (s) => s.reconnectsTotal);
   perSession('fix_pending_orders', 'Orders awaiting a final state', 'gauge', (s) => s.source?.pendingOrderCount() ?? 0);

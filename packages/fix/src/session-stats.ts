@@ -1,12 +1,13 @@
 import type { Operation } from '@tailguard/core';
 import { FIX_MALFORMED_REASONS } from './malformed-reason.js';
 import { FIX_MSG_TYPE_LABELS } from './msg-type-label.js';
+import type { FixSocketStateSource } from './tcp-no-delay.js';
 
 /** Which side of the connection a session is. */
 export type FixRole = 'initiator' | 'acceptor';
 
-/** What the exporter reads from the live session at scrape time. */
-export interface FixStatsSource {
+/** What the exporter reads from the live session at scrape time (its socket's TCP_NODELAY included). */
+export interface FixStatsSource extends FixSocketStateSource {
   /** Last MsgSeqNum(34) sent. */
   lastSentSeqNum(): number;
   /** Last MsgSeqNum(34) received from the peer. */

@@ -120,11 +120,16 @@ describe('EngineSession over loopback', () => {
       'fix_send_queue_depth',
       'fix_malformed_messages_total',
       'fix_orders_unknown_total',
+      'fix_socket_nodelay',
     ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
     expect(text).toMatch(/^fix_session_up\{session="VENUE",role="initiator"\} 1$/m);
     expect(text).toMatch(/^fix_session_up\{session="ENGINE",role="acceptor"\} 1$/m);
+    // One series per live session socket, both sides with Nagle off (jspurefix's initiator leaves it on; we turn it off).
+    expect(text).toMatch(/^fix_socket_nodelay\{session="VENUE"\} 1$/m);
+    expect(text).toMatch(/^fix_socket_nodelay\{session="ENGINE"\} 1$/m);
+    expect([...text.matchAll(/^fix_socket_nodelay\{/gm)].length).toBe(2);
     expect(text).toMatch(/^fix_session_state\{session="VENUE"\} 17$/m);
     expect(text).toMatch(/^fix_messages_total\{session="VENUE",direction="out",msg_type="D"\} 1001$/m);
     expect(text).toMatch(/^fix_messages_total\{session="ENGINE",direction="in",msg_type="D"\} 1001$/m);

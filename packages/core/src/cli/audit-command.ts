@@ -26,7 +26,8 @@ Options:
   --target FILE#EXPORT      replay this module export at 1x/2x/5x (open loop)
   --tps N                   base rate of the replay (default 1000)
   --duration S              seconds per burst multiplier (default 5)
-  --metrics URL             a running engine's /metrics, checked for gaps
+  --metrics URL             a running engine's /metrics, checked for gaps; its
+                            fix_socket_nodelay gauges feed network.tcp_nodelay
   --rules FILE              a Prometheus rules file, checked for gaps
   --scrape-interval-ms N    the scrape interval Prometheus uses for the engine
   --no-pdf                  write only report.md
@@ -87,6 +88,23 @@ function failoverFindings(metricsText: string | undefined): CheckResult[] {
       : finding('failover.unknown_outcomes', 'failover', 'info', 'No order ended with an unknown outcome', { unknown: 0 }, 'None.', 'None.'),
   );
   return out;
+}
+
+/**
+ * TCP_NODELAY of the engine's FIX sockets from its `fix_socket_nodelay{session}`
+ * gauges (the fix package exports one per live session socket); undefined when
+ * no /metrics was read or it has none, so `network.tcp_nodelay` stays not applicable.
+ */
+function fixSocketsFromMetrics(metricsText: string | undefined): { session: string; noDelay: boolean }[] | undefined {
+  if (metricsText === undefined) return undefined;
+  const out: { session: string; noDelay: boolean }[] = [];
+  for (const m of metricsText.matchAll(/^fix_socket_nodelay\{([^}]*)\}\s+(\S+)/gm)) {
+    const session = /(?:^|,)\s*session="((?:[^"\\]|\\.)*)"/.exec(m[1]!)?.[1];
+    const value = Number(m[2]);
+    if (session === undefined || (value !== 0 && value !== 1)) continue;
+    out.push({ session, noDelay: value === 1 });
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 async function run(args: CliArgs, io: CliIo): Promise<number> {
@@ -152,6 +170,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
         ...(gc.count() > 0 ? { gcPauseMaxNs: gc.quantileNs(1) } : {}),
       },
       ethtool: undefined,
+      fixSockets: fixSocketsFromMetrics(metricsText),
     });
     const input: AuditReportInput = {
       title: 'tailguard latency audit',
