@@ -14,7 +14,6 @@ import {
   isValidId,
   isValidPx,
   registerPromCollector,
-  replayTtlNs,
   resolveQuotePolicies,
   systemClock,
   type Clock,
@@ -119,8 +118,8 @@ interface PendingCheck extends DeadlineEntry {
  * error yields the instrument policy's `onStoreUnavailable`: `reject` →
  * GUARD_UNAVAILABLE (enforced per rollout), `shadow` → GUARD_UNAVAILABLE with
  * `ok: true, wouldReject: true`, `local-only` → core's in-process QuoteGuard
- * (wall-clock age) over the quotes this process recorded and a local replay cache
- * that also holds every execution this process accepted through Redis.
+ * (wall-clock age) over the quotes this process recorded, whose local replay marks
+ * also hold every execution this process accepted through Redis (`QuoteGuard.markExecuted`).
  * Counted in `tailguard_guard_unavailable_total{policy}`. Never rejects its promise.
  *
  * The price check uses this process's reference mid (the newest quote it recorded,
@@ -168,8 +167,6 @@ export class RedisQuoteGuard implements QuoteChecker {
   private readonly instrumentsTrackedMax: number;
   private readonly audit: RedisAuditStream | undefined;
   private readonly history: RedisExecutionHistory | undefined;
-  private readonly replayTtlNsByInstrument = new Map<string, number>();
-  private readonly defaultReplayTtlNs: number;
 
   constructor(
     private readonly redis: RedisClient,
@@ -197,8 +194,6 @@ export class RedisQuoteGuard implements QuoteChecker {
     this.deadlines = new CallDeadlines(() => clock.monoNs(), Math.max(1, Math.min(5, Math.floor(callTimeoutMs / 4))));
     this.audit = options.audit;
     this.history = options.history;
-    for (const [name, p] of this.policies.instruments) this.replayTtlNsByInstrument.set(name, replayTtlNs(p));
-    this.defaultReplayTtlNs = replayTtlNs(this.policies.default);
 
     const usesLocal =
       this.policies.default.onStoreUnavailable === 'local-only' ||
@@ -427,7 +422,7 @@ export class RedisQuoteGuard implements QuoteChecker {
     const errUs = reply[2] === undefined || reply[2] === '' ? NaN : Number(reply[2]);
     if (code === C.OK && this.local !== undefined && instrument !== '') {
       // Keep the local fallback's replay cache in step with what Redis accepted here.
-      this.local.replay.tryMark(p.req.quoteId, p.req.execId, this.replayTtlNsByInstrument.get(instrument) ?? this.defaultReplayTtlNs, this.clock.monoNs());
+      this.local.markExecuted(p.req.quoteId, p.req.execId, instrument);
     }
     p.resolve(this.finish(p.req, code, ageUs, errUs, instrument, p.t0, p.nowEpochUs, false));
   }

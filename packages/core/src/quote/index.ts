@@ -39,6 +39,7 @@ export {
   type ReplayGuard,
   type ReplayMarkOutcome,
 } from './replay-guard.js';
+export { EmbeddedReplayMarks, markQuote, type MarkedQuote } from './embedded-replay-marks.js';
 export {
   CLOCK_ERROR_POLICIES,
   DEFAULT_QUOTE_POLICY,

@@ -45,6 +45,8 @@ function counterOf(target: object, field: string): number {
  * - `tailguard_quote_checks_bypassed_total` (rollout off), `tailguard_quote_records_total{result}`,
  *   `tailguard_quote_store_quotes`, `tailguard_quote_store_evictions_total`, `tailguard_replay_entries`,
  *   `tailguard_replay_evictions_total`, `tailguard_replay_refused_total`, `tailguard_quote_instruments_untracked_total`.
+ *   With replay marks embedded in the default store (see QuoteGuard), `tailguard_replay_entries` is the live marks
+ *   (a walk over the held quotes at scrape time) and the replay eviction/refusal counters stay 0.
  *
  * Throws when one of these names is already registered on `registry`.
  */
@@ -151,10 +153,15 @@ export function registerQuoteGuardPrometheus(guard: QuoteGuard, registry: Regist
     'counter',
     () => counterOf(guard.store, 'evictionsTotal'),
   );
-  single(names.replayEntries, 'Replay-protection entries held.', 'gauge', () => guard.replay.size());
+  single(
+    names.replayEntries,
+    'Replay marks held: live marks when they are embedded in the default store (counted at scrape time), else the replay guard entries.',
+    'gauge',
+    () => guard.replay.size(),
+  );
   single(
     names.replayEvictions,
-    'Replay entries evicted before their TTL because the replay guard was full: a quote still within its max age could be executed twice. Raise replayMax.',
+    'Replay entries evicted before their TTL because the replay guard was full: a quote still within its max age could be executed twice. Raise replayMax. Always 0 when marks are embedded in the store.',
     'counter',
     () => counterOf(guard.replay, 'evictionsTotal'),
   );

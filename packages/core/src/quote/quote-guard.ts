@@ -4,7 +4,8 @@ import { ENFORCE_ALL, type RolloutDecider } from '../rollout/rollout-decider.js'
 import { ZERO_SKEW } from '../skew/fixed-skew-source.js';
 import type { SkewSource } from '../skew/skew-source.js';
 import { InMemoryQuoteStore, type QuoteStore } from './quote-store.js';
-import { InMemoryReplayGuard, type ReplayFullPolicy, type ReplayGuard } from './replay-guard.js';
+import { InMemoryReplayGuard, type ReplayFullPolicy, type ReplayGuard, type ReplayMarkOutcome } from './replay-guard.js';
+import { EmbeddedReplayMarks, markQuote, type MarkedQuote } from './embedded-replay-marks.js';
 import {
   OTHER_INSTRUMENT_LABEL,
   replayTtlNs,
@@ -60,11 +61,17 @@ export interface QuoteGuardOptions {
   quoteTtlMs?: number;
   /** Bound of the default store. */
   quotesMax?: number;
-  /** Replay guard. Default an {@link InMemoryReplayGuard} with `replayMax` and `replayOnFull`. */
+  /**
+   * Replay guard. Default: when none of `store`, `replay`, `replayMax`, `replayOnFull`
+   * is given, each quote's replay mark is kept in its own stored record
+   * ({@link EmbeddedReplayMarks}: bounded by the store, dropped with its quote, so a
+   * later check of an evicted quote is QUOTE_UNKNOWN); otherwise an
+   * {@link InMemoryReplayGuard} with `replayMax` and `replayOnFull`.
+   */
   replay?: ReplayGuard;
-  /** Bound of the default replay guard. */
+  /** Bound of a separate default replay guard (giving it selects an {@link InMemoryReplayGuard}). */
   replayMax?: number;
-  /** Full policy of the default replay guard. */
+  /** Full policy of a separate default replay guard (giving it selects an {@link InMemoryReplayGuard}). */
   replayOnFull?: ReplayFullPolicy;
   /**
    * Most instruments whose latest mid is tracked for the price check (configured
@@ -130,6 +137,15 @@ const REC_UNAVAILABLE = RECORD_QUOTE_REASONS.indexOf('GUARD_UNAVAILABLE');
  * 3. on OK, the replay mark; a refused mark yields GUARD_UNAVAILABLE, handled per `onStoreUnavailable`.
  * An exception from an injected store or replay guard also yields GUARD_UNAVAILABLE.
  *
+ * Replay marks: with the default store and no replay option, the mark (execId,
+ * expiry = the policy's replay TTL) is kept in the quote's own stored record, so
+ * an accept costs the single store lookup the check already does. It is bounded
+ * by `quotesMax`/`quoteTtlMs`: when the store drops a quote (TTL or eviction) its
+ * mark goes with it and a later check of that ID is QUOTE_UNKNOWN, never an
+ * accept. Size `quoteTtlMs` above the replay TTL (the default 5 s is). With a
+ * custom `store` or `replay` (or `replayMax`/`replayOnFull`) marks live in the
+ * {@link ReplayGuard} instead.
+ *
  * Hot path: `check` allocates one small fixed-shape result object (use
  * {@link checkInto} with a reused result to allocate nothing); no strings are
  * built; counters are preallocated typed arrays indexed [instrument][reason][enforced].
@@ -141,7 +157,7 @@ export class QuoteGuard implements QuoteChecker {
   readonly policies: ResolvedQuotePolicies;
   /** The quote store in use. */
   readonly store: QuoteStore;
-  /** The replay guard in use. */
+  /** The replay guard in use: an {@link EmbeddedReplayMarks} view of the store when marks are embedded. */
   readonly replay: ReplayGuard;
   /** Bound on tracked instruments. */
   readonly instrumentsTrackedMax: number;
@@ -152,6 +168,8 @@ export class QuoteGuard implements QuoteChecker {
   private readonly local: boolean;
   /** Set when the replay guard is the in-memory one: its lookup-then-mark needs no second Map lookup. */
   private readonly inMemoryReplay: InMemoryReplayGuard | undefined;
+  /** True when marks live in the default store's quote records ({@link EmbeddedReplayMarks}). */
+  private readonly embeddedMarks: boolean;
   private readonly states = new Map<string, InstrumentState>();
   private readonly overflowState: InstrumentState;
   private readonly otherSlot: number;
@@ -172,8 +190,16 @@ export class QuoteGuard implements QuoteChecker {
       throw new TypeError(`QuoteGuard: ageBasis must be 'local-monotonic' or 'wall', got ${JSON.stringify(basis)}`);
     }
     this.local = basis === 'local-monotonic';
-    this.store = options.store ?? new InMemoryQuoteStore({ quoteTtlMs: options.quoteTtlMs, quotesMax: options.quotesMax });
-    this.replay = options.replay ?? new InMemoryReplayGuard({ replayMax: options.replayMax, onFull: options.replayOnFull });
+    this.embeddedMarks =
+      options.store === undefined && options.replay === undefined && options.replayMax === undefined && options.replayOnFull === undefined;
+    if (this.embeddedMarks) {
+      const store = new InMemoryQuoteStore({ quoteTtlMs: options.quoteTtlMs, quotesMax: options.quotesMax });
+      this.store = store;
+      this.replay = new EmbeddedReplayMarks(store, this.clock);
+    } else {
+      this.store = options.store ?? new InMemoryQuoteStore({ quoteTtlMs: options.quoteTtlMs, quotesMax: options.quotesMax });
+      this.replay = options.replay ?? new InMemoryReplayGuard({ replayMax: options.replayMax, onFull: options.replayOnFull });
+    }
     // Only a guard of exactly this class (not a subclass or patched instance) takes the fast path.
     this.inMemoryReplay =
       this.replay instanceof InMemoryReplayGuard && Object.getPrototypeOf(this.replay) === InMemoryReplayGuard.prototype && !Object.hasOwn(this.replay, 'lookup')
@@ -212,7 +238,8 @@ export class QuoteGuard implements QuoteChecker {
       return RECORD_INVALID[field];
     }
     const nowMonoNs = this.clock.monoNs();
-    const stored: StoredQuote = {
+    // Always the MarkedQuote shape (one hidden class); the mark fields are used only when marks are embedded.
+    const stored: MarkedQuote = {
       quoteId: quote.quoteId,
       instrument: quote.instrument,
       bidPx: quote.bidPx,
@@ -220,6 +247,8 @@ export class QuoteGuard implements QuoteChecker {
       issuedEpochUs: quote.issuedEpochUs,
       validUntilEpochUs: quote.validUntilEpochUs ?? NaN,
       recordedMonoNs: this.local ? nowMonoNs : NaN,
+      markExecId: '',
+      markExpiresMonoNs: -Infinity,
     };
     let added: boolean;
     try {
@@ -305,13 +334,19 @@ export class QuoteGuard implements QuoteChecker {
         code = storeFailed ? UNAVAILABLE : decideQuoteCode(input, st.policy, detail);
       } else {
         st = this.stateFor(quote.instrument, false);
-        let marked: string | undefined;
-        try {
-          marked = this.replay.lookup(quote.quoteId, t0);
-          input.replay = marked === undefined ? 'none' : marked === req.execId ? 'same' : 'other';
-        } catch {
-          // Unknown replay state: the age checks still run first (decideQuoteCode step 8).
-          input.replay = 'unavailable';
+        if (this.embeddedMarks) {
+          // The mark is in the record just read: no second lookup.
+          const mq = quote as MarkedQuote;
+          input.replay = mq.markExpiresMonoNs > t0 ? (mq.markExecId === req.execId ? 'same' : 'other') : 'none';
+        } else {
+          let marked: string | undefined;
+          try {
+            marked = this.replay.lookup(quote.quoteId, t0);
+            input.replay = marked === undefined ? 'none' : marked === req.execId ? 'same' : 'other';
+          } catch {
+            // Unknown replay state: the age checks still run first (decideQuoteCode step 8).
+            input.replay = 'unavailable';
+          }
         }
         input.found = true;
         input.instrumentMatches = req.instrument === undefined || req.instrument === quote.instrument;
@@ -337,15 +372,21 @@ export class QuoteGuard implements QuoteChecker {
         code = decideQuoteCode(input, st.policy, detail);
         if (code === OK && input.replay === 'none') {
           // Same synchronous call as the decision: nothing can interleave.
-          try {
-            const outcome =
-              this.inMemoryReplay !== undefined
-                ? this.inMemoryReplay.markUnmarked(quote.quoteId, req.execId!, st.replayTtlNs, t0)
-                : this.replay.tryMark(quote.quoteId, req.execId!, st.replayTtlNs, t0);
-            if (outcome === 'other') code = REPLAYED;
-            else if (outcome === 'unavailable') code = UNAVAILABLE;
-          } catch {
-            code = UNAVAILABLE;
+          if (this.embeddedMarks) {
+            const mq = quote as MarkedQuote;
+            mq.markExecId = req.execId!;
+            mq.markExpiresMonoNs = t0 + st.replayTtlNs;
+          } else {
+            try {
+              const outcome =
+                this.inMemoryReplay !== undefined
+                  ? this.inMemoryReplay.markUnmarked(quote.quoteId, req.execId!, st.replayTtlNs, t0)
+                  : this.replay.tryMark(quote.quoteId, req.execId!, st.replayTtlNs, t0);
+              if (outcome === 'other') code = REPLAYED;
+              else if (outcome === 'unavailable') code = UNAVAILABLE;
+            } catch {
+              code = UNAVAILABLE;
+            }
           }
         }
       }
@@ -379,6 +420,30 @@ export class QuoteGuard implements QuoteChecker {
     const sink = this.sink;
     if (sink !== undefined) sink(slot, ageUs * 1_000, holdNs);
     return out;
+  }
+
+  /**
+   * Marks `quoteId` as executed by `execId`, as an accepted check would, with the
+   * replay TTL of the quote's instrument policy (embedded marks: the stored
+   * quote's instrument; a separate replay guard: `instrument`, else the default
+   * policy). For callers that accepted the execution elsewhere (the Redis guard
+   * keeps its local-only fallback in step). With embedded marks a quote the store
+   * does not hold cannot be marked (`unavailable`; a check of it is QUOTE_UNKNOWN).
+   * Never throws: a failing replay guard yields `unavailable`.
+   */
+  markExecuted(quoteId: string, execId: string, instrument?: string): ReplayMarkOutcome {
+    if (!isValidId(quoteId) || !isValidId(execId)) return 'unavailable';
+    const nowMonoNs = this.clock.monoNs();
+    try {
+      if (this.embeddedMarks) {
+        const q = this.store.get(quoteId, nowMonoNs) as MarkedQuote | undefined;
+        return q === undefined ? 'unavailable' : markQuote(q, execId, this.stateFor(q.instrument, false).replayTtlNs, nowMonoNs);
+      }
+      const st = instrument === undefined ? this.overflowState : this.stateFor(instrument, false);
+      return this.replay.tryMark(quoteId, execId, st.replayTtlNs, nowMonoNs);
+    } catch {
+      return 'unavailable';
+    }
   }
 
   /** Sets (or clears with undefined) the per-check sample sink; used by the OpenTelemetry exporter. */

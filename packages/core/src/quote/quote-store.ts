@@ -113,6 +113,18 @@ export class InMemoryQuoteStore implements QuoteStore {
     return this.count;
   }
 
+  /**
+   * Counts the live quotes (TTL not passed) for which `predicate` holds, walking
+   * the ring: O(quotes held), for scrape-time gauges, never the hot path.
+   */
+  countLive(nowMonoNs: number, predicate: (quote: StoredQuote) => boolean): number {
+    let n = 0;
+    for (let i = 0, slot = this.head; i < this.count; i++, slot = slot + 1 === this.quotesMax ? 0 : slot + 1) {
+      if (nowMonoNs - this.ringStoredNs[slot]! < this.quoteTtlNs && predicate(this.ringQuotes[slot]!)) n++;
+    }
+    return n;
+  }
+
   /** Removes every quote whose TTL has passed. Called by put; callable from a coarse timer. */
   purge(nowMonoNs: number): void {
     while (this.count > 0 && nowMonoNs - this.ringStoredNs[this.head]! >= this.quoteTtlNs) {
