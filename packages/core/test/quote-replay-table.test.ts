@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryReplayGuard, type ReplayMarkOutcome } from '@tailguard/core';
+import { mulberry32 as prng } from './support/seeded-random.js';
 
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The replay semantics as a plain Map of live entries: the guard's hash table must answer exactly the same. */
 class ReferenceReplay {

@@ -17,6 +17,7 @@ import {
   resolveQuotePolicies,
   systemClock,
   type Clock,
+  isValidQuoteCheckRequest,
   type QuoteCheckRequest,
   type QuoteCheckResult,
   type QuoteChecker,
@@ -358,7 +359,7 @@ export class RedisQuoteGuard implements QuoteChecker {
       return Promise.resolve({ ok: true, reason: 'OK', enforced: false, wouldReject: false, ageUs: NaN, clockErrorUs: NaN, holdNs: clock.monoNs() - t0 });
     }
     const req = request as Partial<QuoteCheckRequest> | null | undefined;
-    if (req === null || typeof req !== 'object' || !validRequest(req)) {
+    if (req === null || typeof req !== 'object' || !isValidQuoteCheckRequest(req)) {
       return Promise.resolve(this.finish(req as QuoteCheckRequest, C.INVALID_REQUEST, NaN, NaN, '', t0, NaN, false));
     }
     const nowEpochUs = req.nowEpochUs === undefined ? clock.wallEpochUs() : req.nowEpochUs;
@@ -560,12 +561,3 @@ function isCluster(redis: RedisClient): redis is Cluster {
   return (redis as { isCluster?: boolean }).isCluster === true;
 }
 
-/** Shape check of a request (same rules as core's QuoteGuard); allocation-free, never throws. */
-function validRequest(req: Partial<QuoteCheckRequest>): boolean {
-  if (!isValidId(req.quoteId) || !isValidId(req.clientId) || !isValidId(req.execId)) return false;
-  if (req.side !== 'buy' && req.side !== 'sell') return false;
-  if (req.instrument !== undefined && !isValidId(req.instrument)) return false;
-  if (req.px !== undefined && !isValidPx(req.px)) return false;
-  if (req.nowEpochUs !== undefined && !isPlausibleEpochUs(req.nowEpochUs)) return false;
-  return true;
-}

@@ -66,6 +66,7 @@ export {
 } from './quote-decision.js';
 export {
   RECORD_QUOTE_REASONS,
+  isValidQuoteCheckRequest,
   type QuoteCheckRequest,
   type QuoteCheckResult,
   type QuoteChecker,

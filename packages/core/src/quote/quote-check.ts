@@ -1,5 +1,5 @@
 import type { QuoteReason } from './quote-reasons.js';
-import type { QuoteRecord, QuoteRecordField } from './quote-record.js';
+import { isPlausibleEpochUs, isValidId, isValidPx, type QuoteRecord, type QuoteRecordField } from './quote-record.js';
 
 /** An execution request against a quote (from a FIX NewOrderSingle with QuoteID(117), an API call...). */
 export interface QuoteCheckRequest {
@@ -67,4 +67,18 @@ export interface QuoteChecker {
   recordQuote(quote: QuoteRecord): RecordQuoteResult | Promise<RecordQuoteResult>;
   /** Checks one execution request; replay marking is atomic with the decision. */
   check(request: QuoteCheckRequest): QuoteCheckResult | Promise<QuoteCheckResult>;
+}
+
+/**
+ * Shape check of a check request: IDs present and bounded, side, optional instrument,
+ * limit price and `nowEpochUs` plausible. Allocation-free, never throws; a false
+ * answer is the INVALID_REQUEST reason. Shared by every QuoteChecker implementation.
+ */
+export function isValidQuoteCheckRequest(req: Partial<QuoteCheckRequest>): boolean {
+  if (!isValidId(req.quoteId) || !isValidId(req.clientId) || !isValidId(req.execId)) return false;
+  if (req.side !== 'buy' && req.side !== 'sell') return false;
+  if (req.instrument !== undefined && !isValidId(req.instrument)) return false;
+  if (req.px !== undefined && !isValidPx(req.px)) return false;
+  if (req.nowEpochUs !== undefined && !isPlausibleEpochUs(req.nowEpochUs)) return false;
+  return true;
 }

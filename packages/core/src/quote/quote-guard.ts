@@ -15,6 +15,7 @@ import {
   type ResolvedQuotePolicies,
 } from './quote-policy.js';
 import {
+  isValidQuoteCheckRequest,
   RECORD_QUOTE_REASONS,
   type QuoteCheckRequest,
   type QuoteCheckResult,
@@ -317,7 +318,7 @@ export class QuoteGuard implements QuoteChecker {
     detail.ageUs = NaN;
     detail.clockErrorUs = NaN;
     detail.priceDirection = 0;
-    if (req === null || typeof req !== 'object' || !validRequest(req)) {
+    if (req === null || typeof req !== 'object' || !isValidQuoteCheckRequest(req)) {
       code = INVALID;
     } else {
       const input = this.input;
@@ -489,12 +490,3 @@ function makeState(slot: number, policy: QuotePolicy): InstrumentState {
   return { slot, policy, replayTtlNs: replayTtlNs(policy), midPx: NaN, midEpochUs: -Infinity };
 }
 
-/** Shape check of a request; allocation-free, never throws. */
-function validRequest(req: Partial<QuoteCheckRequest>): boolean {
-  if (!isValidId(req.quoteId) || !isValidId(req.clientId) || !isValidId(req.execId)) return false;
-  if (req.side !== 'buy' && req.side !== 'sell') return false;
-  if (req.instrument !== undefined && !isValidId(req.instrument)) return false;
-  if (req.px !== undefined && !isValidPx(req.px)) return false;
-  if (req.nowEpochUs !== undefined && !isPlausibleEpochUs(req.nowEpochUs)) return false;
-  return true;
-}
