@@ -136,9 +136,9 @@ export async function run(): Promise<BenchResult> {
   const server = await startRedis();
   const conns: Redis[] = [];
   try {
-    // Bench connections: the guard's fail-fast options, with a timeout far above any round trip measured here.
-    const guardConn = createGuardConnection({ port: server.port, host: '127.0.0.1', commandTimeout: 2_000 });
-    const setConn = createGuardConnection({ port: server.port, host: '127.0.0.1', commandTimeout: 2_000 });
+    // Bench connections: the guard's fail-fast options (the guard times its own calls: callTimeoutMs below).
+    const guardConn = createGuardConnection({ port: server.port, host: '127.0.0.1' });
+    const setConn = createGuardConnection({ port: server.port, host: '127.0.0.1' });
     conns.push(guardConn, setConn);
     await Promise.all(conns.map((c) => new Promise<void>((resolve) => (c.status === 'ready' ? resolve() : c.once('ready', () => resolve())))));
 

@@ -1,23 +1,30 @@
 /** One call bounded by a {@link CallDeadlines}: `expire` runs once if the deadline passes first. */
 export interface DeadlineEntry {
   deadlineMonoNs: number;
-  /** Set by the owner when the call settled; the sweeper then drops the entry. */
+  /** Set by the owner when the call settled (before it calls `delete`); the sweeper then drops the entry. */
   settled: boolean;
   expire(): void;
 }
 
+/** Queue slots compacted away once at least this many settled entries sit before the head. */
+const COMPACT_AT = 1_024;
+
 /**
  * Bounds calls with one coarse timer instead of a `setTimeout` per call: pending
- * entries sit in a Set, and a single interval (running only while calls are
- * pending) expires those past their deadline. The resolution is `sweepMs`, so a
- * call resolves at most `sweepMs` (plus event-loop delay) after its deadline.
+ * entries sit in a FIFO array, and a single interval (running only while calls
+ * are pending) expires those past their deadline. The resolution is `sweepMs`, so
+ * a call resolves at most `sweepMs` (plus event-loop delay) after its deadline.
  *
- * The owner adds entries in deadline order (one timeout for all calls), and a Set
- * iterates in insertion order, so a sweep stops at the first entry not yet due:
- * O(expired), not O(pending), even with tens of thousands of calls in flight.
+ * The owner adds entries in deadline order (one timeout for all calls), so a sweep
+ * stops at the first entry not yet due: O(expired + settled), not O(pending).
+ * Settling is O(1) and touches no hash table (the owner flags the entry and calls
+ * {@link delete}, which only counts); the sweep drops settled entries from the head.
+ * Measured at one check in flight: a Set add/delete per call cost ~1.3 µs here.
  */
 export class CallDeadlines {
-  private readonly pending = new Set<DeadlineEntry>();
+  private queue: (DeadlineEntry | undefined)[] = [];
+  private head = 0;
+  private live = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -27,43 +34,61 @@ export class CallDeadlines {
 
   /** Tracks `entry` until it settles or expires; entries must be added in deadline order. */
   add(entry: DeadlineEntry): void {
-    this.pending.add(entry);
+    this.queue.push(entry);
+    this.live++;
     if (this.timer === undefined) {
       this.timer = setInterval(() => this.sweep(), this.sweepMs);
       this.timer.unref();
     }
   }
 
-  /** Stops tracking a settled entry. */
-  delete(entry: DeadlineEntry): void {
-    this.pending.delete(entry);
+  /** Stops counting an entry the owner settled (flagged `settled`) before its deadline; call once per entry. */
+  delete(_entry: DeadlineEntry): void {
+    this.live--;
   }
 
-  /** Calls in flight. */
+  /** Calls in flight (added, neither settled nor expired). */
   get size(): number {
-    return this.pending.size;
+    return this.live;
   }
 
-  /** Expires every entry past its deadline; stops the timer when none is left. */
+  /** Expires every entry past its deadline, drops settled ones; stops the timer when none is left. */
   sweep(): void {
     const now = this.monoNs();
-    for (const e of this.pending) {
-      if (e.settled) this.pending.delete(e);
-      else if (now >= e.deadlineMonoNs) {
-        this.pending.delete(e);
+    const q = this.queue;
+    while (this.head < q.length) {
+      const e = q[this.head]!;
+      if (e.settled) {
+        q[this.head++] = undefined;
+      } else if (now >= e.deadlineMonoNs) {
+        q[this.head++] = undefined;
+        this.live--;
         e.expire();
       } else break;
     }
-    if (this.pending.size === 0 && this.timer !== undefined) {
-      clearInterval(this.timer);
+    if (this.head === q.length) {
+      q.length = 0;
+      this.head = 0;
+    } else if (this.head >= COMPACT_AT && this.head * 2 >= q.length) {
+      this.queue = q.slice(this.head);
+      this.head = 0;
+    }
+    if (this.live === 0) {
+      // Whatever is left is settled.
+      this.queue.length = 0;
+      this.head = 0;
+      if (this.timer !== undefined) clearInterval(this.timer);
       this.timer = undefined;
     }
   }
 
   /** Expires everything now (on close). */
   expireAll(): void {
-    for (const e of this.pending) if (!e.settled) e.expire();
-    this.pending.clear();
+    const q = this.queue;
+    this.queue = [];
+    this.head = 0;
+    this.live = 0;
+    for (const e of q) if (e !== undefined && !e.settled) e.expire();
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
   }

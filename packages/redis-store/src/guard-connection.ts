@@ -1,14 +1,21 @@
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
 
-/** Default per-command timeout of the guard connection, ms: a few ms, well inside a 50 ms quote life. */
-export const GUARD_COMMAND_TIMEOUT_MS_DEFAULT = 5;
+/**
+ * ioredis `commandTimeout` applied by {@link guardRedisOptions}: none. The guard
+ * bounds each of its own calls (`RedisQuoteGuardOptions.callTimeoutMs`, one coarse
+ * timer for all calls in flight); ioredis's option would add a `setTimeout` and a
+ * `clearTimeout` per command (a few µs per check at one in flight here) for nothing.
+ * Give `commandTimeout` in the overrides to bound other commands sent on this connection.
+ */
+export const GUARD_COMMAND_TIMEOUT_MS_DEFAULT = undefined;
 
 /**
  * ioredis options for a quote-guard connection: fail fast, never guess.
  * - `enableOfflineQueue: false`: while disconnected a command fails at once instead of waiting for a reconnect;
  * - `maxRetriesPerRequest: 0`: no command is retried by the client (a retry is the engine's decision);
  * - `autoResendUnfulfilledCommands: false`: a check answered by policy during an outage is not silently re-run later;
- * - `commandTimeout`: a few ms (a timed-out script may still have run; see docs/redis.md);
+ * - no ioredis `commandTimeout`: the guard times its own calls (`callTimeoutMs`, a few ms;
+ *   a timed-out script may still have run, see docs/redis.md);
  * - reconnects on its own with a short capped backoff, so checks resume after an outage.
  * `overrides` win over these defaults.
  */
@@ -17,7 +24,6 @@ export function guardRedisOptions(overrides: RedisOptions = {}): RedisOptions {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
-    commandTimeout: GUARD_COMMAND_TIMEOUT_MS_DEFAULT,
     connectTimeout: 1_000,
     retryStrategy: (attempt: number) => Math.min(10 * attempt, 250),
     noDelay: true,

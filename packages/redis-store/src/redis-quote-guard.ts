@@ -33,6 +33,7 @@ import {
 } from '@tailguard/core';
 import type { RedisAuditStream } from './audit-stream.js';
 import { CallDeadlines, type DeadlineEntry } from './call-deadlines.js';
+import { FlatCommand } from './guard-command.js';
 import type { RedisExecutionHistory } from './execution-history.js';
 import { keyLayout, type KeyLayout } from './key-layout.js';
 import { NEED_MID_CODE, RECORD_QUOTE_LUA, quoteCheckLua } from './quote-guard-lua.js';
@@ -162,7 +163,11 @@ export class RedisQuoteGuard implements QuoteChecker {
   private readonly quoteTtlMs: number;
   private readonly callTimeoutNs: number;
   private readonly deadlines: CallDeadlines;
-  private readonly callCheck: ScriptCall;
+  /** The check script's text and SHA1: sent as a bare EVALSHA command (see {@link send}). */
+  private readonly checkLua: string;
+  private readonly checkSha: string;
+  /** EVALSHA answered NOSCRIPT (server restarted or flushed; the check was resent as EVAL). */
+  noScriptTotal = 0;
   private readonly callRecord: ScriptCall;
   private readonly mids = new Map<string, MidState>();
   private readonly instrumentsTrackedMax: number;
@@ -213,11 +218,10 @@ export class RedisQuoteGuard implements QuoteChecker {
 
     // One command name per script text: guards with different policies can share a connection.
     const checkLua = quoteCheckLua(this.policies);
-    const checkName = `tgQuoteCheck${createHash('sha1').update(checkLua).digest('hex').slice(0, 12)}`;
+    this.checkLua = checkLua;
+    this.checkSha = createHash('sha1').update(checkLua).digest('hex');
     const target = redis as unknown as Record<string, ScriptCall | undefined>;
-    if (target[checkName] === undefined) redis.defineCommand(checkName, { lua: checkLua, numberOfKeys: 2 });
     if (target.tgRecordQuote === undefined) redis.defineCommand('tgRecordQuote', { lua: RECORD_QUOTE_LUA, numberOfKeys: 1 });
-    this.callCheck = target[checkName]!.bind(redis);
     this.callRecord = target.tgRecordQuote!.bind(redis);
     // Load both scripts on every (re)connect, so the first check after a restart is an
     // EVALSHA, not a NOSCRIPT miss followed by an EVAL that compiles under the timeout.
@@ -362,7 +366,9 @@ export class RedisQuoteGuard implements QuoteChecker {
     if (req === null || typeof req !== 'object' || !isValidQuoteCheckRequest(req)) {
       return Promise.resolve(this.finish(req as QuoteCheckRequest, C.INVALID_REQUEST, NaN, NaN, '', t0, NaN, false));
     }
-    const nowEpochUs = req.nowEpochUs === undefined ? clock.wallEpochUs() : req.nowEpochUs;
+    // Whole µs when read here (rounded up: never judges a quote younger than measured):
+    // the script gets it as text, and an integer formats in a fraction of a fractional double's time.
+    const nowEpochUs = req.nowEpochUs === undefined ? Math.ceil(clock.wallEpochUs()) : req.nowEpochUs;
     return new Promise<QuoteCheckResult>((resolve) => {
       const pending: PendingCheck = {
         deadlineMonoNs: t0 + this.callTimeoutNs,
@@ -389,7 +395,9 @@ export class RedisQuoteGuard implements QuoteChecker {
     const status = this.skew.status();
     const err = status.maxErrorUs;
     const sync = !status.synchronized ? '0' : Number.isFinite(err) ? '1' : '2';
-    this.callCheck(
+    const args = [
+      this.checkSha,
+      '2',
       this.keys.quote(req.quoteId),
       this.keys.replay(req.quoteId),
       req.execId,
@@ -400,9 +408,31 @@ export class RedisQuoteGuard implements QuoteChecker {
       req.side,
       req.px === undefined ? '' : String(req.px),
       mid,
-    ).then(
+    ];
+    this.sendCheck(p, 'evalsha', args);
+  }
+
+  /**
+   * Sends the check as a bare ioredis Command ({@link FlatCommand}): ioredis's
+   * defineCommand wraps every call in a Script command (a closure, a WeakSet probe
+   * and a NOSCRIPT catch promise), about 2 µs per check here. The scripts are loaded on every (re)connect;
+   * if EVALSHA still meets NOSCRIPT (a flush, a failover to a replica without them),
+   * the same check is sent once as EVAL and the scripts are loaded again.
+   */
+  private sendCheck(p: PendingCheck, name: 'evalsha' | 'eval', args: string[]): void {
+    (this.redis.sendCommand(new FlatCommand(name, args)) as Promise<unknown>).then(
       (reply) => this.onReply(p, reply as CheckReply),
-      (err: unknown) => this.onError(p, err),
+      (err: unknown) => {
+        if (name === 'evalsha' && !p.settled && errorMessage(err).startsWith('NOSCRIPT')) {
+          this.noScriptTotal++;
+          void this.loadScripts();
+          const evalArgs = args.slice();
+          evalArgs[0] = this.checkLua;
+          this.sendCheck(p, 'eval', evalArgs);
+          return;
+        }
+        this.onError(p, err);
+      },
     );
   }
 
