@@ -59,6 +59,16 @@ export interface RedisQuoteGuardOptions {
    * the policy's decision applies. Default 10.
    */
   callTimeoutMs?: number;
+  /**
+   * Busy-poll while checks are in flight: keep the event loop turning (a
+   * `setImmediate` chain) so a reply is read as soon as it lands, instead of after
+   * the process is woken from `epoll_wait`. Other I/O and timers still run; the
+   * chain stops when no check is in flight. Costs a core at 100 % while checks are
+   * outstanding: for engines that pin the guard's process to a core of its own.
+   * Measured at one check in flight on loopback (2-vCPU VM): p50 ~95 → ~60 µs.
+   * Default false.
+   */
+  busyPoll?: boolean;
   /** Rejects and would-rejects are appended here (off the hot path). */
   audit?: RedisAuditStream;
   /** Filled executions (ok results with a measured age) are appended here for the staleness audit. */
@@ -166,6 +176,12 @@ export class RedisQuoteGuard implements QuoteChecker {
   /** The check script's text and SHA1: sent as a bare EVALSHA command (see {@link send}). */
   private readonly checkLua: string;
   private readonly checkSha: string;
+  private readonly busyPoll: boolean;
+  private polling = false;
+  private readonly pollStep = (): void => {
+    if (this.deadlines.size > 0) setImmediate(this.pollStep);
+    else this.polling = false;
+  };
   /** EVALSHA answered NOSCRIPT (server restarted or flushed; the check was resent as EVAL). */
   noScriptTotal = 0;
   private readonly callRecord: ScriptCall;
@@ -192,6 +208,7 @@ export class RedisQuoteGuard implements QuoteChecker {
       throw new RangeError(`RedisQuoteGuard: callTimeoutMs must be a number of ms in [1, 60000], got ${callTimeoutMs}`);
     }
     this.callTimeoutNs = callTimeoutMs * 1e6;
+    this.busyPoll = options.busyPoll ?? false;
     this.instrumentsTrackedMax = options.instrumentsTrackedMax ?? 4_096;
     if (!Number.isInteger(this.instrumentsTrackedMax) || this.instrumentsTrackedMax < 1 || this.instrumentsTrackedMax > 1_000_000) {
       throw new RangeError(`RedisQuoteGuard: instrumentsTrackedMax must be an integer in [1, 1000000], got ${this.instrumentsTrackedMax}`);
@@ -385,6 +402,10 @@ export class RedisQuoteGuard implements QuoteChecker {
         },
       };
       this.deadlines.add(pending);
+      if (this.busyPoll && !this.polling) {
+        this.polling = true;
+        setImmediate(this.pollStep);
+      }
       const instrument = req.instrument;
       this.send(pending, instrument === undefined ? '' : instrument, instrument === undefined ? '?' : this.midArg(instrument));
     });
@@ -535,6 +556,11 @@ export class RedisQuoteGuard implements QuoteChecker {
         execEpochUs: nowEpochUs,
       });
     }
+  }
+
+  /** True while the busy-poll chain runs ({@link RedisQuoteGuardOptions.busyPoll}). */
+  get busyPolling(): boolean {
+    return this.polling;
   }
 
   /** Checks still waiting for Redis. */
