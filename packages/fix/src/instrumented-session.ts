@@ -140,25 +140,30 @@ export abstract class InstrumentedSession extends AsciiSession implements FixSta
       const peer = view.getString(MsgTag.SenderCompID);
       this.bindLabel(peer !== null && this.counterparties.has(peer) ? peer : 'other');
     }
+    const bytes = this.lastInboundBytes;
+    this.lastInboundBytes = 0;
+    this.inboundOversized = bytes > this.inboundBytesMax;
+    // The receipt instant of a sampled message is read before the application sees it.
+    const sampled = --this.lagCountdown <= 0;
+    const rxWallUs = sampled ? this.tgClock.wallEpochUs() : 0;
+    super.rxOnMsg(msgType, view);
+    // Counting after the message was handed on: the application's reaction does not
+    // wait for it (the view stays valid until this event returns).
     const s = this.stats;
     s.messagesIn[msgTypeLabelIndex(msgType)]!++;
-    const bytes = this.lastInboundBytes;
     s.bytesIn += bytes;
-    this.inboundOversized = bytes > this.inboundBytesMax;
-    this.lastInboundBytes = 0;
-    if (--this.lagCountdown <= 0) {
+    if (sampled) {
       this.lagCountdown = this.fixMetrics.sendingTimeLagSampleEvery;
-      this.sampleSendingTimeLag(view);
+      this.sampleSendingTimeLag(view, rxWallUs);
     }
-    super.rxOnMsg(msgType, view);
   }
 
-  private sampleSendingTimeLag(view: MsgView): void {
+  private sampleSendingTimeLag(view: MsgView, rxWallUs: number): void {
     const raw = view.getString(MsgTag.SendingTime);
     if (raw === null) return;
     const sentEpochUs = parseUtcTimestampEpochUs(raw);
     if (sentEpochUs !== sentEpochUs) return;
-    const lagUs = this.tgClock.wallEpochUs() - sentEpochUs;
+    const lagUs = rxWallUs - sentEpochUs;
     const window = this.lagWindow;
     if (window === undefined) return;
     if (lagUs < 0) {

@@ -85,8 +85,11 @@ export class PendingOrders {
   release(order: PendingOrder): void {
     if (!order.live) return;
     this.byId.delete(order.clOrdId);
-    for (const a of order.aliases) this.byId.delete(a);
-    order.aliases.length = 0;
+    const aliases = order.aliases;
+    if (aliases.length !== 0) {
+      for (const a of aliases) this.byId.delete(a);
+      aliases.length = 0;
+    }
     order.span = undefined;
     order.live = false;
     this.liveCount--;
