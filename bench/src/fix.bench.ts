@@ -3,6 +3,9 @@
  *   raw           jspurefix AsciiSession engine and venue, no instrumentation
  *   instrumented  @tailguard/fix EngineSession + VenueSession, no OpenTelemetry SDK
  *   instr+sdk     the same with an SDK tracer and a BatchSpanProcessor (spans discarded by the exporter)
+ *   engine only   the instrumented EngineSession (no SDK) against the raw venue: what an engine
+ *                 embedding @tailguard/fix sees, its venue being elsewhere (the targets are judged on
+ *                 `instrumented`, where both sides' instrumentation sits on the one process's path)
  * Each mode: order → ack latency (p50/p99 of one order at a time, timed by this
  * benchmark the same way in every mode) and application messages/s (orders and
  * execution reports, 256 orders in flight). Modes are interleaved over several
@@ -21,7 +24,7 @@ import hdr from 'hdr-histogram-js';
 import type { IJsFixConfig, MsgTransport, MsgView } from 'jspurefix';
 import { median, printTable, type BenchResult } from './bench-harness.js';
 
-type Mode = 'raw' | 'instrumented' | 'instr+sdk';
+type Mode = 'raw' | 'instrumented' | 'instr+sdk' | 'engine only';
 
 /** Figures of one mode. */
 export interface FixBenchRow {
@@ -37,7 +40,7 @@ export interface FixBenchOptions {
   pingOrders?: number;
   /** Orders for throughput. Default 20 000. */
   throughputOrders?: number;
-  /** Rounds; each runs every mode once (order rotated) and the median per mode is reported. Default 3. */
+  /** Rounds; each runs every mode once (order rotated) and the median per mode is reported. Default 5. */
   rounds?: number;
 }
 
@@ -131,6 +134,23 @@ async function startMode(mode: Mode): Promise<{ h: LoopbackHarness; send: (id: s
   }
   const monitor = new LatencyMonitor();
   const metrics = new FixMetrics({ monitor });
+  if (mode === 'engine only') {
+    const h = await startLoopback({
+      metrics,
+      makeVenueSession: (c) => new RawVenue(c),
+      engines: [{ senderCompId: 'ENGINE', engine: { onMessage: (t, v) => t === '8' && ack(v.getString(MsgTag.ClOrdID) ?? '') } }],
+    });
+    const engine = h.engine as EngineSession;
+    return {
+      h,
+      send: (id) => void engine.sendOrder(nos(id)),
+      setAck: (l) => (ack = l),
+      close: async () => {
+        await h.stop();
+        monitor.close();
+      },
+    };
+  }
   let provider: BasicTracerProvider | undefined;
   let tracer: Tracer | undefined;
   if (mode === 'instr+sdk') {
@@ -198,8 +218,8 @@ async function measureMode(mode: Mode, pingOrders: number, throughputOrders: num
 export async function run(options: FixBenchOptions = {}): Promise<BenchResult> {
   const ping = options.pingOrders ?? 5_000;
   const thr = options.throughputOrders ?? 20_000;
-  const rounds = options.rounds ?? 3;
-  const modes = ['raw', 'instrumented', 'instr+sdk'] as const;
+  const rounds = options.rounds ?? 5;
+  const modes = ['raw', 'instrumented', 'instr+sdk', 'engine only'] as const;
   await measureMode('raw', 500, 2_000); // warm-up of both sides and the dictionary cache
   const byMode = new Map<Mode, FixBenchRow[]>(modes.map((m) => [m, []]));
   for (let r = 0; r < rounds; r++) {
