@@ -28,7 +28,7 @@ const execFileP = promisify(execFile);
  * interleaved round by round, so a load change on a shared box hits all of them
  * alike instead of whichever phase it landed in.
  */
-const ROUNDS = 5;
+const ROUNDS = 9;
 const ROUND_MS = 500;
 const IN_FLIGHT = [1, 64] as const;
 
