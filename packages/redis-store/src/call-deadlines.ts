@@ -18,7 +18,8 @@ const COMPACT_AT = 1_024;
  * The owner adds entries in deadline order (one timeout for all calls), so a sweep
  * stops at the first entry not yet due: O(expired + settled), not O(pending).
  * Settling is O(1) and touches no hash table (the owner flags the entry and calls
- * {@link delete}, which only counts); the sweep drops settled entries from the head.
+ * {@link delete}, which drops it at once when it is the oldest, the usual case, and
+ * otherwise leaves it to the sweep).
  * Measured at one check in flight: a Set add/delete per call cost ~1.3 µs here.
  */
 export class CallDeadlines {
@@ -43,8 +44,18 @@ export class CallDeadlines {
   }
 
   /** Stops counting an entry the owner settled (flagged `settled`) before its deadline; call once per entry. */
-  delete(_entry: DeadlineEntry): void {
+  delete(entry: DeadlineEntry): void {
     this.live--;
+    const q = this.queue;
+    // Calls mostly settle in the order they were sent: drop the head (and settled ones
+    // behind it) now, so a settled call is not kept reachable until the next sweep.
+    if (q[this.head] !== entry) return;
+    do q[this.head++] = undefined;
+    while (this.head < q.length && q[this.head]!.settled);
+    if (this.head === q.length) {
+      q.length = 0;
+      this.head = 0;
+    }
   }
 
   /** Calls in flight (added, neither settled nor expired). */
