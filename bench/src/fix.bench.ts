@@ -143,23 +143,6 @@ async function startMode(mode: Mode): Promise<{ h: LoopbackHarness; send: (id: s
   }
   const monitor = new LatencyMonitor();
   const metrics = new FixMetrics({ monitor });
-  if (mode === 'engine only') {
-    const h = await startLoopback({
-      metrics,
-      makeVenueSession: (c) => new RawVenue(c),
-      engines: [{ senderCompId: 'ENGINE', engine: { onMessage: (t, v) => t === '8' && ack(v.getString(MsgTag.ClOrdID) ?? '') } }],
-    });
-    const engine = h.engine as EngineSession;
-    return {
-      h,
-      send: (id) => void engine.sendOrder(nos(id)),
-      setAck: (l) => (ack = l),
-      close: async () => {
-        await h.stop();
-        monitor.close();
-      },
-    };
-  }
   let provider: BasicTracerProvider | undefined;
   let tracer: Tracer | undefined;
   if (mode === 'instr+sdk') {
@@ -168,7 +151,8 @@ async function startMode(mode: Mode): Promise<{ h: LoopbackHarness; send: (id: s
   }
   const h = await startLoopback({
     metrics,
-    venue: { ordersWithoutQuoteId: 'fill', counterparties: ['ENGINE'] },
+    // 'engine only': the instrumented engine against the raw venue.
+    ...(mode === 'engine only' ? { makeVenueSession: (c: IJsFixConfig) => new RawVenue(c) } : { venue: { ordersWithoutQuoteId: 'fill' as const, counterparties: ['ENGINE'] } }),
     engines: [{ senderCompId: 'ENGINE', engine: { ...(tracer ? { tracer } : {}), onMessage: (t, v) => t === '8' && ack(v.getString(MsgTag.ClOrdID) ?? '') } }],
   });
   const engine = h.engine as EngineSession;

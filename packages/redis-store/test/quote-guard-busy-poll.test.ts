@@ -1,25 +1,12 @@
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGuardConnection, keyLayout, RedisQuoteGuard } from '@tailguard/redis-store';
-import { spawnRedis, type SpawnedRedis } from '../../../test/support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { keyLayout, RedisQuoteGuard } from '@tailguard/redis-store';
+import { useGuardRedis } from './support/guard-redis.js';
 
-let server: SpawnedRedis | undefined;
-let redis: Redis | undefined;
-
-beforeAll(async () => {
-  server = await spawnRedis();
-  redis = createGuardConnection({ port: server.port, host: '127.0.0.1' });
-  await new Promise<void>((resolve) => (redis!.status === 'ready' ? resolve() : redis!.once('ready', () => resolve())));
-});
-
-afterAll(async () => {
-  redis?.disconnect();
-  await server?.stop();
-});
+const redis = useGuardRedis();
 
 describe('RedisQuoteGuard with busyPoll', () => {
   it('polls only while checks are in flight and decides as without it', async () => {
-    const guard = new RedisQuoteGuard(redis!, { keys: keyLayout('poll:'), callTimeoutMs: 1_000, busyPoll: true, policy: { default: { maxAgeMs: 60_000 } } });
+    const guard = new RedisQuoteGuard(redis(), { keys: keyLayout('poll:'), callTimeoutMs: 1_000, busyPoll: true, policy: { default: { maxAgeMs: 60_000 } } });
     await guard.loadScripts();
     const issuedEpochUs = Math.floor(Date.now() * 1_000);
     for (let i = 0; i < 40; i++) await guard.recordQuote({ quoteId: `q${i}`, instrument: 'XAUUSD', bidPx: 2_000, askPx: 2_000.4, issuedEpochUs });

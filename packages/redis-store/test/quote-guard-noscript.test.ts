@@ -1,31 +1,18 @@
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGuardConnection, keyLayout, RedisQuoteGuard } from '@tailguard/redis-store';
-import { spawnRedis, type SpawnedRedis } from '../../../test/support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { keyLayout, RedisQuoteGuard } from '@tailguard/redis-store';
+import { useGuardRedis } from './support/guard-redis.js';
 
-let server: SpawnedRedis | undefined;
-let redis: Redis | undefined;
-
-beforeAll(async () => {
-  server = await spawnRedis();
-  redis = createGuardConnection({ port: server.port, host: '127.0.0.1' });
-  await new Promise<void>((resolve) => (redis!.status === 'ready' ? resolve() : redis!.once('ready', () => resolve())));
-});
-
-afterAll(async () => {
-  redis?.disconnect();
-  await server?.stop();
-});
+const redis = useGuardRedis();
 
 describe('RedisQuoteGuard after SCRIPT FLUSH', () => {
   it('answers the check that met NOSCRIPT by resending it as EVAL, counts it, and loads the scripts again', async () => {
-    const guard = new RedisQuoteGuard(redis!, { keys: keyLayout('noscript:'), callTimeoutMs: 1_000, policy: { default: { maxAgeMs: 60_000 } } });
+    const guard = new RedisQuoteGuard(redis(), { keys: keyLayout('noscript:'), callTimeoutMs: 1_000, policy: { default: { maxAgeMs: 60_000 } } });
     expect(await guard.loadScripts()).toBe(true);
     const issuedEpochUs = Math.floor(Date.now() * 1_000);
     for (const quoteId of ['q1', 'q2']) {
       expect((await guard.recordQuote({ quoteId, instrument: 'XAUUSD', bidPx: 2_000, askPx: 2_000.4, issuedEpochUs })).ok).toBe(true);
     }
-    await redis!.script('FLUSH');
+    await redis().script('FLUSH');
     const first = await guard.check({ quoteId: 'q1', clientId: 'c', execId: 'e1', side: 'buy' });
     expect(first.reason).toBe('OK');
     expect(guard.noScriptTotal).toBe(1);
