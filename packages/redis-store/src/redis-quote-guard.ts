@@ -577,7 +577,8 @@ export class RedisQuoteGuard implements QuoteChecker {
 
   /**
    * Registers `tailguard_guard_unavailable_total{policy}`, `tailguard_redis_guard_checks_total{reason,enforced}`,
-   * `tailguard_redis_guard_timeouts_total` and `tailguard_redis_guard_errors_total` on the app's registry.
+   * `tailguard_redis_guard_timeouts_total`, `tailguard_redis_guard_noscript_total` and
+   * `tailguard_redis_guard_errors_total` on the app's registry.
    */
   registerPrometheus(registry: Registry): void {
     const policyLabels = STORE_UNAVAILABLE_POLICIES.map((policy) => ({ policy }));
@@ -599,6 +600,12 @@ export class RedisQuoteGuard implements QuoteChecker {
       help: 'Guard calls that hit callTimeoutMs before Redis answered (the script may still have run)',
       type: 'counter',
       collect: () => [{ value: this.timeoutsTotal }],
+    });
+    registerPromCollector(registry, {
+      name: 'tailguard_redis_guard_noscript_total',
+      help: 'Checks whose EVALSHA met NOSCRIPT (scripts flushed or a failover) and were resent once as EVAL',
+      type: 'counter',
+      collect: () => [{ value: this.noScriptTotal }],
     });
     registerPromCollector(registry, {
       name: 'tailguard_redis_guard_errors_total',

@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { keyLayout, RedisQuoteGuard } from '@tailguard/redis-store';
 import { useGuardRedis } from './support/guard-redis.js';
@@ -21,6 +22,9 @@ describe('RedisQuoteGuard after SCRIPT FLUSH', () => {
     // The scripts were loaded again: the next check goes through EVALSHA.
     expect((await guard.check({ quoteId: 'q2', clientId: 'c', execId: 'e3', side: 'buy' })).reason).toBe('OK');
     expect(guard.noScriptTotal).toBe(1);
+    const registry = new Registry();
+    guard.registerPrometheus(registry);
+    expect(await registry.metrics()).toMatch(/^tailguard_redis_guard_noscript_total 1$/m);
     guard.close();
   });
 });
