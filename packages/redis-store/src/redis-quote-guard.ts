@@ -233,7 +233,7 @@ export class RedisQuoteGuard implements QuoteChecker {
         })
       : undefined;
 
-    // One command name per script text: guards with different policies can share a connection.
+    // Each guard sends its own check script by SHA: guards with different policies can share a connection.
     const checkLua = quoteCheckLua(this.policies);
     this.checkLua = checkLua;
     this.checkSha = createHash('sha1').update(checkLua).digest('hex');
@@ -436,9 +436,10 @@ export class RedisQuoteGuard implements QuoteChecker {
   /**
    * Sends the check as a bare ioredis Command ({@link FlatCommand}): ioredis's
    * defineCommand wraps every call in a Script command (a closure, a WeakSet probe
-   * and a NOSCRIPT catch promise), about 2 µs per check here. The scripts are loaded on every (re)connect;
-   * if EVALSHA still meets NOSCRIPT (a flush, a failover to a replica without them),
-   * the same check is sent once as EVAL and the scripts are loaded again.
+   * and a NOSCRIPT catch promise), about 2 µs per check here. The scripts are
+   * loaded on every (re)connect; if EVALSHA still meets NOSCRIPT (a flush, a
+   * failover to a replica without them), the same check is sent once as EVAL and
+   * the scripts are loaded again.
    */
   private sendCheck(p: PendingCheck, name: 'evalsha' | 'eval', args: string[]): void {
     (this.redis.sendCommand(new FlatCommand(name, args)) as Promise<unknown>).then(
