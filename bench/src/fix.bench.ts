@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { BatchSpanProcessor, BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Tracer } from '@opentelemetry/api';
 import { LatencyMonitor, monoNowNs } from '@tailguard/core';
-import { AsciiSession, FixMetrics, MsgTag, startLoopback, tcpSocketOf, type EngineSession, type LoopbackHarness } from '@tailguard/fix';
+import { AsciiSession, FixMetrics, fillReport, MsgTag, startLoopback, tcpSocketOf, type EngineSession, type LoopbackHarness } from '@tailguard/fix';
 import hdr from 'hdr-histogram-js';
 import type { IJsFixConfig, MsgTransport, MsgView } from 'jspurefix';
 import { median, printTable, type BenchResult } from './bench-harness.js';
@@ -94,10 +94,11 @@ class RawEngine extends AsciiSession {
 }
 
 /**
- * Raw jspurefix venue: fills every order with the same report VenueSession sends,
- * OrderID/ExecID included (VenueSession's `<SenderCompID>-<session n>-<seq>`), so
- * both modes parse and encode messages of the same length (jspurefix's costs grow
- * with it; shorter IDs in raw mode once made it look ~1-2 µs faster per order).
+ * Raw jspurefix venue: fills every order with the report VenueSession sends (the
+ * same `fillReport` body, OrderID/ExecID in VenueSession's `<SenderCompID>-<session
+ * n>-<seq>` form), so both modes parse and encode messages of the same length
+ * (jspurefix's costs grow with it; shorter IDs in raw mode once made it look ~1-2 µs
+ * faster per order).
  */
 class RawVenue extends RawEngine {
   private static created = 0;
@@ -105,24 +106,7 @@ class RawVenue extends RawEngine {
   private seq = 0;
   protected override onApplicationMsg(msgType: string, view: MsgView): void {
     if (msgType !== 'D') return;
-    const qty = Number(view.getString(MsgTag.OrderQty) ?? 0);
-    const px = Number(view.getString(MsgTag.Price) ?? 0);
-    const id = this.idPrefix + ++this.seq;
-    this.send('8', {
-      OrderID: id,
-      ExecID: id,
-      ExecType: 'F',
-      OrdStatus: '2',
-      ClOrdID: view.getString(MsgTag.ClOrdID) ?? '',
-      Instrument: { Symbol: view.getString(MsgTag.Symbol) ?? '' },
-      Side: view.getString(MsgTag.Side) ?? '1',
-      OrderQtyData: { OrderQty: qty },
-      LastQty: qty,
-      LastPx: px,
-      LeavesQty: 0,
-      CumQty: qty,
-      AvgPx: px,
-    });
+    this.send('8', fillReport(view, view.getString(MsgTag.ClOrdID) ?? '', this.idPrefix + ++this.seq));
   }
 }
 

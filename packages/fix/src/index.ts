@@ -60,11 +60,11 @@ export {
   type FixSocketState,
   type FixSocketStateSource,
 } from './tcp-no-delay.js';
+export { fillReport, ordRejReasonOf, rejectReport } from './execution-report.js';
 export { FixSessionStats, type FixRole, type FixStatsSource } from './session-stats.js';
 export {
   NO_QUOTE_ID_POLICIES,
   NO_QUOTE_ID_REASON,
-  ordRejReasonOf,
   VenueSession,
   type IssuedQuote,
   type NoQuoteIdPolicy,

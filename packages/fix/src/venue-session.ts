@@ -1,5 +1,6 @@
-import { QUOTE_REASON_MAPPINGS, type QuoteChecker, type QuoteCheckResult, type QuoteReason, type RecordQuoteResult } from '@tailguard/core';
+import { type QuoteChecker, type QuoteCheckResult, type QuoteReason, type RecordQuoteResult } from '@tailguard/core';
 import type { IJsFixConfig, ILooseObject, MsgView } from 'jspurefix';
+import { fillReport, rejectReport } from './execution-report.js';
 import { InstrumentedSession, type InstrumentedSessionOptions } from './instrumented-session.js';
 import { MsgTag } from './jspurefix.js';
 import { sohJoinedLogonPrehash, type LogonPrehash, type LogonVerifier } from './logon-signature.js';
@@ -14,11 +15,6 @@ export type NoQuoteIdPolicy = (typeof NO_QUOTE_ID_POLICIES)[number];
 
 /** Reason (Text 58) of a reject for an order without QuoteID under the `reject` policy. */
 export const NO_QUOTE_ID_REASON: QuoteReason = 'INVALID_REQUEST';
-
-/** OrdRejReason(103) of a reason, from core's {@link QUOTE_REASON_MAPPINGS} (99, Other, where it names none). */
-export function ordRejReasonOf(reason: QuoteReason): number {
-  return QUOTE_REASON_MAPPINGS[reason]?.ordRejReason ?? 99;
-}
 
 /** Options of a {@link VenueSession}. */
 export interface VenueSessionOptions extends InstrumentedSessionOptions {
@@ -214,43 +210,11 @@ export class VenueSession extends InstrumentedSession {
 
   private fill(view: MsgView, clOrdId: string): void {
     this.stats.venueFilledTotal++;
-    const qty = Number(view.getString(MsgTag.OrderQty) ?? 0);
-    const px = Number(view.getString(MsgTag.Price) ?? 0);
-    const id = this.nextId();
-    this.send('8', {
-      OrderID: id,
-      ExecID: id,
-      ExecType: 'F',
-      OrdStatus: '2',
-      ClOrdID: clOrdId,
-      Instrument: { Symbol: view.getString(MsgTag.Symbol) ?? '' },
-      Side: view.getString(MsgTag.Side) ?? '1',
-      OrderQtyData: { OrderQty: qty },
-      LastQty: qty,
-      LastPx: px,
-      LeavesQty: 0,
-      CumQty: qty,
-      AvgPx: px,
-    });
+    this.send('8', fillReport(view, clOrdId, this.nextId()));
   }
 
   private reject(view: MsgView, clOrdId: string, reason: QuoteReason): void {
     this.stats.venueRejectedTotal++;
-    const id = this.nextId();
-    this.send('8', {
-      OrderID: id,
-      ExecID: id,
-      ExecType: '8',
-      OrdStatus: '8',
-      ClOrdID: clOrdId,
-      Instrument: { Symbol: view.getString(MsgTag.Symbol) ?? '' },
-      Side: view.getString(MsgTag.Side) ?? '1',
-      OrderQtyData: { OrderQty: Number(view.getString(MsgTag.OrderQty) ?? 0) },
-      LeavesQty: 0,
-      CumQty: 0,
-      AvgPx: 0,
-      OrdRejReason: ordRejReasonOf(reason),
-      Text: reason,
-    });
+    this.send('8', rejectReport(view, clOrdId, this.nextId(), reason));
   }
 }
