@@ -182,6 +182,7 @@ export class RedisQuoteGuard implements QuoteChecker {
     if (this.deadlines.size > 0) setImmediate(this.pollStep);
     else this.polling = false;
   };
+  private reloading: Promise<boolean> | undefined;
   /** EVALSHA answered NOSCRIPT (server restarted or flushed; the check was resent as EVAL). */
   noScriptTotal = 0;
   private readonly callRecord: ScriptCall;
@@ -447,7 +448,8 @@ export class RedisQuoteGuard implements QuoteChecker {
       (err: unknown) => {
         if (name === 'evalsha' && !p.settled && errorMessage(err).startsWith('NOSCRIPT')) {
           this.noScriptTotal++;
-          void this.loadScripts();
+          // One reload for a burst of NOSCRIPT answers, not one per check.
+          this.reloading ??= this.loadScripts().finally(() => (this.reloading = undefined));
           const evalArgs = args.slice();
           evalArgs[0] = this.checkLua;
           this.sendCheck(p, 'eval', evalArgs);
