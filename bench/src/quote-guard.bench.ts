@@ -10,13 +10,22 @@
  * histogram; the floor is timed the same way, so the two are comparable (both
  * include one clock read of timing overhead).
  *
+ * Isolation: every scenario is measured in a fresh Node process (this file run
+ * with `--scenario N`), REPS times, the scenarios interleaved, and ratios to the
+ * floor are medians of per-repetition pairs. In one process a scenario inherits
+ * the heap and JIT state of the ones before it: measured here, the churned floor
+ * took ~112 ns per check when it ran first and ~210 ns when it ran second, and
+ * the accept path ~275 ns first and ~440 ns third, so the old single-process
+ * table mostly measured the order of its rows.
+ *
  * Run alone: `node bench/dist/quote-guard.bench.js`; `run()` (for bench/run-all)
  * prints the table and returns the target checks; `measureQuoteGuard()` returns the rows.
  */
-import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import hdr from 'hdr-histogram-js';
 import { QuoteGuard, monoNowNs, systemClock, type QuoteCheckRequest, type QuoteCheckResult } from '@tailguard/core';
-import type { TargetCheck } from './bench-harness.js';
+import { median, type TargetCheck } from './bench-harness.js';
 
 /** One row of the result table. */
 export interface QuoteGuardBenchRow {
@@ -32,10 +41,12 @@ export interface QuoteGuardBenchRow {
 
 /** Options of {@link run}. */
 export interface QuoteGuardBenchOptions {
-  /** Checks per scenario for throughput. Default 2 000 000. */
+  /** Checks per scenario for throughput. Default 1 000 000. */
   checks?: number;
-  /** Individually timed checks per scenario for p50/p99. Default 500 000. */
+  /** Individually timed checks per scenario for p50/p99. Default 250 000. */
   timedChecks?: number;
+  /** Processes per scenario (each a fresh Node process); medians are reported. Default 3. */
+  reps?: number;
 }
 
 const BATCH = 4_096;
@@ -55,6 +66,12 @@ interface Scenario {
   name: string;
   /** Prepares a batch (untimed) and returns the operation to run BATCH times. */
   prepare(round: number): Op;
+}
+
+/** A scenario's name and its set-up, run only in the process that measures it. */
+interface ScenarioDef {
+  name: string;
+  setUp(): Scenario['prepare'];
 }
 
 function makeGuard(): QuoteGuard {
@@ -81,47 +98,21 @@ function recordBatch(guard: QuoteGuard, prefix: string, round: number): void {
   }
 }
 
-function scenarios(): Scenario[] {
-  let sink: QuoteCheckResult | undefined;
-  const floorMap = new Map<string, { bidPx: number }>();
-  for (let i = 0; i < STORE_QUOTES; i++) {
-    const id = `F${i}-${i & 4095}`;
-    floorMap.set(id, { bidPx: i });
-  }
-  // Looked up with fresh string objects, as a check looks up a request's quote ID.
-  const floorReqIds = (round: number): string[] => {
-    const ids: string[] = new Array(BATCH);
-    for (let i = 0; i < BATCH; i++) {
-      const n = (round * BATCH + i * 17) % STORE_QUOTES;
-      ids[i] = `F${n}-${n & 4095}`;
-    }
-    return ids;
-  };
-  const accept = makeGuard();
-  const acceptInto = makeGuard();
-  const reused: QuoteCheckResult = { ok: false, reason: 'OK', enforced: false, wouldReject: false, ageUs: 0, clockErrorUs: 0, holdNs: 0 };
-  // Stale: quotes recorded once, then aged past 50 ms before any measurement.
-  const stale = makeGuard();
-  recordBatch(stale, 'S', 0);
-  const staleReqs = requests('S', 0, 'x');
-  const until = monoNowNs() + 60e6;
-  while (monoNowNs() < until) {
-    /* age the stale quotes */
-  }
-  // Replayed: every quote executed once (untimed), then hit by other execIds.
-  const replay = makeGuard();
+let sink: QuoteCheckResult | undefined;
 
-  // The same floor under the guard's workload: each round inserts BATCH freshly
-  // allocated quote records under fresh IDs and drops the round before last (the
-  // guard's store holds two batches too), and the lookups go through the same
-  // freshly built request objects, so the floor pays the cache misses and young-
-  // generation churn that recording new quotes causes, as every guard check does.
-  const churnMap = new Map<string, { quoteId: string; bidPx: number; askPx: number; issuedEpochUs: number }>();
-  const churnIds: string[][] = [];
-  return [
-    {
-      name: 'floor: Map.get + clock read, churned',
-      prepare(round) {
+/** The scenarios, floor first (ratios are taken against it). */
+const SCENARIOS: readonly ScenarioDef[] = [
+  {
+    // The floor under the guard's workload: each round inserts BATCH freshly
+    // allocated quote records under fresh IDs and drops the round before last (the
+    // guard's store holds two batches too), and the lookups go through the same
+    // freshly built request objects, so the floor pays the cache misses and young-
+    // generation churn that recording new quotes causes, as every guard check does.
+    name: 'floor: Map.get + clock read, churned',
+    setUp() {
+      const churnMap = new Map<string, { quoteId: string; bidPx: number; askPx: number; issuedEpochUs: number }>();
+      const churnIds: string[][] = [];
+      return (round) => {
         const wall = systemClock().wallEpochUs();
         const ids: string[] = new Array(BATCH);
         for (let i = 0; i < BATCH; i++) {
@@ -136,58 +127,88 @@ function scenarios(): Scenario[] {
           const t = monoNowNs();
           return churnMap.get(reqs[i]!.quoteId)!.bidPx + t;
         };
-      },
+      };
     },
-    {
-      name: 'floor: Map.get + clock read, static',
-      prepare(round) {
-        const ids = floorReqIds(round);
+  },
+  {
+    name: 'floor: Map.get + clock read, static',
+    setUp() {
+      const floorMap = new Map<string, { bidPx: number }>();
+      for (let i = 0; i < STORE_QUOTES; i++) floorMap.set(`F${i}-${i & 4095}`, { bidPx: i });
+      return (round) => {
+        // Looked up with fresh string objects, as a check looks up a request's quote ID.
+        const ids: string[] = new Array(BATCH);
+        for (let i = 0; i < BATCH; i++) {
+          const n = (round * BATCH + i * 17) % STORE_QUOTES;
+          ids[i] = `F${n}-${n & 4095}`;
+        }
         return (i) => {
           const t = monoNowNs();
           return floorMap.get(ids[i]!)!.bidPx + t;
         };
-      },
+      };
     },
-    {
-      name: 'accept: check() → OK',
-      prepare(round) {
-        recordBatch(accept, 'A', round);
+  },
+  {
+    name: 'accept: check() → OK',
+    setUp() {
+      const guard = makeGuard();
+      return (round) => {
+        recordBatch(guard, 'A', round);
         const reqs = requests('A', round, 'e');
         return (i) => {
-          sink = accept.check(reqs[i]!);
+          sink = guard.check(reqs[i]!);
           return sink.holdNs;
         };
-      },
+      };
     },
-    {
-      name: 'accept: checkInto() reused result',
-      prepare(round) {
-        recordBatch(acceptInto, 'B', round);
+  },
+  {
+    name: 'accept: checkInto() reused result',
+    setUp() {
+      const guard = makeGuard();
+      const reused: QuoteCheckResult = { ok: false, reason: 'OK', enforced: false, wouldReject: false, ageUs: 0, clockErrorUs: 0, holdNs: 0 };
+      return (round) => {
+        recordBatch(guard, 'B', round);
         const reqs = requests('B', round, 'e');
-        return (i) => acceptInto.checkInto(reqs[i]!, reused).holdNs;
-      },
+        return (i) => guard.checkInto(reqs[i]!, reused).holdNs;
+      };
     },
-    {
-      name: 'reject: check() → QUOTE_STALE',
-      prepare: () => (i) => {
-        sink = stale.check(staleReqs[i]!);
+  },
+  {
+    name: 'reject: check() → QUOTE_STALE',
+    setUp() {
+      // Quotes recorded once, then aged past 50 ms before any measurement.
+      const guard = makeGuard();
+      recordBatch(guard, 'S', 0);
+      const reqs = requests('S', 0, 'x');
+      const until = monoNowNs() + 60e6;
+      while (monoNowNs() < until) {
+        /* age the stale quotes */
+      }
+      return () => (i) => {
+        sink = guard.check(reqs[i]!);
         return sink.holdNs;
-      },
+      };
     },
-    {
-      name: 'reject: check() → QUOTE_REPLAYED',
-      prepare(round) {
-        recordBatch(replay, 'R', round);
-        for (const r of requests('R', round, 'first')) replay.check(r);
+  },
+  {
+    name: 'reject: check() → QUOTE_REPLAYED',
+    setUp() {
+      // Every quote executed once (untimed), then hit by other execIds.
+      const guard = makeGuard();
+      return (round) => {
+        recordBatch(guard, 'R', round);
+        for (const r of requests('R', round, 'first')) guard.check(r);
         const reqs = requests('R', round, 'again');
         return (i) => {
-          sink = replay.check(reqs[i]!);
+          sink = guard.check(reqs[i]!);
           return sink.holdNs;
         };
-      },
+      };
     },
-  ];
-}
+  },
+];
 
 function measureThroughput(s: Scenario, checks: number, roundBase: number): number {
   let elapsedNs = 0;
@@ -232,24 +253,59 @@ function warmUp(s: Scenario, ms: number, roundBase: number): void {
   for (let r = 0; monoNowNs() < until; r++) measureThroughput(s, BATCH, roundBase + r);
 }
 
-/** Runs every scenario (warm-up, throughput, latency) and returns the rows, floor first. */
+/** Figures of one scenario measured in one process. */
+interface ScenarioFigures {
+  checksPerSec: number;
+  p50Ns: number;
+  p99Ns: number;
+}
+
+/** Child side: sets up scenario `k` alone in this process, warms it up and measures it. */
+function measureScenario(k: number, checks: number, timedChecks: number): ScenarioFigures {
+  const def = SCENARIOS[k];
+  if (def === undefined) throw new RangeError(`quote-guard bench: no scenario ${k} (0..${SCENARIOS.length - 1})`);
+  const s: Scenario = { name: def.name, prepare: def.setUp() };
+  warmUp(s, WARM_UP_MS, 0);
+  const checksPerSec = measureThroughput(s, checks, 100_000);
+  return { checksPerSec, ...measureLatency(s, timedChecks, 200_000) };
+}
+
+const SCENARIO_FLAG = '--scenario';
+
+/**
+ * Runs every scenario in its own Node process, `reps` times with the order
+ * rotated, and returns the rows, floor first: figures are medians over
+ * repetitions, ratios medians of per-repetition ratios to that repetition's floor.
+ */
 export function measureQuoteGuard(options: QuoteGuardBenchOptions = {}): QuoteGuardBenchRow[] {
-  const checks = options.checks ?? 2_000_000;
-  const timedChecks = options.timedChecks ?? 500_000;
-  const list = scenarios();
-  const raw = list.map((s, k) => {
-    const base = k * 1_000_000;
-    warmUp(s, WARM_UP_MS, base);
-    const checksPerSec = measureThroughput(s, checks, base + 100_000);
-    const lat = measureLatency(s, timedChecks, base + 200_000);
-    return { scenario: s.name, checksPerSec, ...lat };
+  const checks = options.checks ?? 1_000_000;
+  const timedChecks = options.timedChecks ?? 250_000;
+  const reps = options.reps ?? 3;
+  const file = fileURLToPath(import.meta.url);
+  const figures: ScenarioFigures[][] = SCENARIOS.map(() => []);
+  for (let r = 0; r < reps; r++) {
+    for (let j = 0; j < SCENARIOS.length; j++) {
+      const k = (j + r) % SCENARIOS.length;
+      const child = spawnSync(process.execPath, [file, SCENARIO_FLAG, String(k), String(checks), String(timedChecks)], { encoding: 'utf8' });
+      const line = child.stdout.trim().split('\n').pop() ?? '';
+      if (child.status !== 0 || !line.startsWith('{')) {
+        throw new Error(`quote-guard bench: scenario ${k} (${SCENARIOS[k]!.name}) exited ${child.status}: ${child.stderr.trim() || line}`);
+      }
+      figures[k]!.push(JSON.parse(line) as ScenarioFigures);
+    }
+  }
+  const floor = figures[0]!;
+  return SCENARIOS.map((def, k) => {
+    const f = figures[k]!;
+    return {
+      scenario: def.name,
+      checksPerSec: median(f.map((x) => x.checksPerSec)),
+      p50Ns: median(f.map((x) => x.p50Ns)),
+      p99Ns: median(f.map((x) => x.p99Ns)),
+      costVsFloor: median(f.map((x, r) => floor[r]!.checksPerSec / x.checksPerSec)),
+      p50VsFloor: median(f.map((x, r) => x.p50Ns / floor[r]!.p50Ns)),
+    };
   });
-  const floor = raw[0]!;
-  return raw.map((r) => ({
-    ...r,
-    costVsFloor: floor.checksPerSec / r.checksPerSec,
-    p50VsFloor: r.p50Ns / floor.p50Ns,
-  }));
 }
 
 /** Formats rows as a fixed-width table. */
@@ -274,9 +330,14 @@ export function formatTable(rows: readonly QuoteGuardBenchRow[]): string {
  */
 export function run(options: QuoteGuardBenchOptions = {}): TargetCheck[] {
   const rows = measureQuoteGuard(options);
+  const reps = options.reps ?? 3;
   console.log(`## quote guard, in memory (node ${process.version}, one core; ${STORE_QUOTES} quotes in the store and in the floor's Map)`);
   console.log(formatTable(rows));
-  console.log('× floor (thr): floor checks/s ÷ scenario checks/s; × floor (p50): scenario p50 ÷ floor p50 (both timed with two clock reads).');
+  console.log(
+    `each scenario measured alone in a fresh process, ${reps} processes per scenario, interleaved; figures are medians over them. ` +
+      '× floor (thr): floor checks/s ÷ scenario checks/s; × floor (p50): scenario p50 ÷ floor p50 (both timed with two clock reads); ' +
+      'ratios are medians of per-repetition pairs.',
+  );
   const find = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix))!;
   const accept = find('accept: check()');
   const stale = find('reject: check() → QUOTE_STALE');
@@ -290,6 +351,12 @@ export function run(options: QuoteGuardBenchOptions = {}): TargetCheck[] {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const c of run()) console.log(`${c.met ? 'met   ' : 'MISSED'}  ${c.name}: ${c.figure} (target ${c.target})`);
+  const at = process.argv.indexOf(SCENARIO_FLAG);
+  if (at >= 0) {
+    const [k, checks, timed] = process.argv.slice(at + 1, at + 4).map(Number);
+    console.log(JSON.stringify(measureScenario(k!, checks!, timed!)));
+  } else {
+    for (const c of run()) console.log(`${c.met ? 'met   ' : 'MISSED'}  ${c.name}: ${c.figure} (target ${c.target})`);
+  }
   process.exit(0); // the system clock's resync timer is unref'd; exit explicitly anyway
 }

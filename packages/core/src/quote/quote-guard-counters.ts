@@ -50,12 +50,11 @@ export class QuoteGuardCounters {
     this.wouldReject = new Float64Array(n * R);
     this.priceRejects = new Float64Array(n * D);
     this.records = new Float64Array(RECORD_QUOTE_REASONS.length);
-    this.ageWindows = Object.freeze(
-      instrumentLabels.map(() => new SlidingWindow({ ...window, clock, highestTrackableNs: 60e9, cumulativeBoundsNs: QUOTE_AGE_BOUNDS_NS })),
-    );
-    this.holdWindows = Object.freeze(
-      instrumentLabels.map(() => new SlidingWindow({ ...window, clock, highestTrackableNs: 10e9, cumulativeBoundsNs: DEFAULT_LATENCY_BOUNDS_NS })),
-    );
+    // Not frozen (the readonly type guards them): the check indexes these per call, and
+    // a frozen array's element load went through V8's generic keyed-load stub (~1.4 %
+    // of an accept's CPU in a perf profile), where a plain array's is inlined.
+    this.ageWindows = instrumentLabels.map(() => new SlidingWindow({ ...window, clock, highestTrackableNs: 60e9, cumulativeBoundsNs: QUOTE_AGE_BOUNDS_NS }));
+    this.holdWindows = instrumentLabels.map(() => new SlidingWindow({ ...window, clock, highestTrackableNs: 10e9, cumulativeBoundsNs: DEFAULT_LATENCY_BOUNDS_NS }));
   }
 
   /** Checks of slot `slot` answered with reason code `reason`, enforced or not. */
