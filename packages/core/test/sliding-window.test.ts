@@ -39,6 +39,34 @@ describe('SlidingWindow', () => {
     expect(Math.abs(snap.minNs - values[0]!) / values[0]!).toBeLessThanOrEqual(0.001);
   });
 
+  it('folds pending records into the slice they were recorded in, whether a query or a rotation comes first', () => {
+    // Records go to a pending array and are folded at the next tick: a slice that closes
+    // without any query in between must still hold (and later drop) exactly its records.
+    const clock = new ManualClock();
+    const w = new SlidingWindow({ clock, windowMs: 5_000, slices: 5 });
+    const reference = hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: 60e9, numberOfSignificantValueDigits: 3 });
+    for (const v of [1_500, 2_000_000, 37, 0, 9_999_999]) {
+      w.recordNs(v);
+      reference.recordValue(v);
+    }
+    clock.advanceMs(1_000);
+    w.tick(); // slice 0 closes with its five records still pending: folded first, then closed
+    for (let i = 0; i < 100; i++) w.recordNs(50_000); // slice 1
+    for (let i = 0; i < 100; i++) reference.recordValue(50_000);
+    const snap = w.snapshot();
+    expect(snap.count).toBe(105);
+    expect(snap.maxNs).toBe(reference.maxValue);
+    expect(snap.minNs).toBe(reference.minNonZeroValue);
+    expect(snap.p50Ns).toBe(reference.getValueAtPercentile(50));
+    expect(snap.p999Ns).toBe(reference.getValueAtPercentile(99.9));
+    expect(w.cumulative().count).toBe(105);
+    expect(w.cumulative().sumNs).toBe(1_500 + 2_000_000 + 37 + 0 + 9_999_999 + 100 * 50_000);
+    clock.advanceMs(4_100); // t = 5.1 s: slice 0 (the first five records, tick-folded late) has left
+    expect(w.count()).toBe(100);
+    expect(w.quantileNs(1)).toBe(reference.highestEquivalentValue(50_000));
+    expect(w.cumulative().count).toBe(105); // cumulative keeps everything
+  });
+
   it('slides one slice at a time and forgets values older than the window', () => {
     const clock = new ManualClock();
     const w = new SlidingWindow({ clock, windowMs: 5_000, slices: 5 });
