@@ -224,6 +224,13 @@ describe('ChronySkewSource against a real chronyd', () => {
     let client: Chronyd;
     let source: ChronySkewSource;
     const diag = (): string => stateOf(source, server, client)();
+    // Synchronised is not yet settled: right after its first update chrony can carry a root
+    // dispersion of hundreds of ms (seen: a 632 ms bound on a loaded CI run) that shrinks with
+    // the next samples (4 a second here). These tests are about the settled bound.
+    const settled = (): string => {
+      const s = source.status();
+      return s.reason === 'ok' && s.maxErrorUs < 45_000 ? 'settled' : `${s.reason} ${s.maxErrorUs}`;
+    };
 
     beforeAll(async () => {
       const port = await freeUdpPort();
@@ -234,7 +241,7 @@ describe('ChronySkewSource against a real chronyd', () => {
       });
       client = await startChronyd('client', [`server 127.0.0.1 port ${port} minpoll -2 maxpoll -2 iburst`, 'port 0']);
       source = new ChronySkewSource(sourceOptions(client.socket, { pollSources: true })).start();
-      await waitFor(() => source.status().reason, 'ok', 20_000, diag);
+      await waitFor(settled, 'settled', 40_000, diag);
     });
 
     afterAll(async () => {
@@ -281,7 +288,7 @@ describe('ChronySkewSource against a real chronyd', () => {
       expect(checkAged(guard, 30)).toMatchObject({ ok: false, reason: 'CLOCK_UNSYNCED' });
 
       await server.restart();
-      await waitFor(() => source.status().reason, 'ok', 20_000, diag);
+      await waitFor(settled, 'settled', 40_000, diag);
       expect(checkAged(guard, 30)).toMatchObject({ ok: true, reason: 'OK' });
     });
 
@@ -294,7 +301,7 @@ describe('ChronySkewSource against a real chronyd', () => {
       expect(checkAged(guard, 30)).toMatchObject({ ok: false, reason: 'CLOCK_UNSYNCED' });
 
       await client.restart();
-      await waitFor(() => source.status().reason, 'ok', 20_000, diag);
+      await waitFor(settled, 'settled', 40_000, diag);
       expect(source.status().maxErrorUs).toBeGreaterThan(30_000);
       expect(checkAged(guard, 30)).toMatchObject({ ok: true, reason: 'OK' });
     });
