@@ -91,7 +91,7 @@ function positiveInt(name: string, value: number, min: number, max: number): num
  * oldest histogram. At
  * each close the p99 of the window that just ended goes into a bounded history,
  * so {@link worstP99Ns} still shows a spike that happened between two scrapes.
- * Closed slices are folded into the cumulative Prometheus buckets off the hot path.
+ * The cumulative Prometheus buckets are fed by the same fold, off the hot path.
  *
  * Footprint: (slices + 1) HDR histograms of 32-bit counts (about 111 kB each at
  * 60 s / 3 digits), the pending counts (the same size) and small fixed arrays:
@@ -111,6 +111,8 @@ export class SlidingWindow {
   private pendingHi = -1;
   private pendingMaxNs = 0;
   private pendingMinNs = Number.MAX_SAFE_INTEGER;
+  // Bumped by every record and rotation: lets worstP99Ns reuse the p99 of a snapshot
+  // taken in the same scrape instead of walking the counts again.
   private version = 0;
   private readonly pendingCounts: Uint32Array | undefined;
 
@@ -136,8 +138,6 @@ export class SlidingWindow {
   // every index up to the percentile (~40 µs per walk of a wide distribution here).
   private readonly liveBlockTotals: Float64Array;
   private readonly snapshotOut = new Float64Array(4);
-  // Bumped by every record and rotation: lets worstP99Ns reuse the p99 of a snapshot
-  // taken in the same scrape instead of walking the counts again.
   private cachedP99Version = -1;
   private cachedP99Ns = 0;
   private readonly clock: Clock;
