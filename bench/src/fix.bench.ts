@@ -58,6 +58,8 @@ export interface FixBenchOptions {
 const IN_FLIGHT = 256;
 const MODES = ['raw', 'instrumented', 'instr+sdk', 'engine only'] as const;
 const MODE_FLAG = '--mode';
+/** Bound on one mode's process (a hung session must not hang the bench). */
+const CHILD_TIMEOUT_MS = 180_000;
 
 /** Where an ack for a ClOrdID is reported, whatever the mode. */
 type AckListener = (clOrdId: string) => void;
@@ -218,7 +220,7 @@ export async function run(options: FixBenchOptions = {}): Promise<BenchResult> {
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < MODES.length; k++) {
       const mode = MODES[(k + r) % MODES.length]!;
-      const child = spawnSync(process.execPath, [file, MODE_FLAG, mode, String(ping), String(thr)], { encoding: 'utf8' });
+      const child = spawnSync(process.execPath, [file, MODE_FLAG, mode, String(ping), String(thr)], { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
       const line = child.stdout.trim().split('\n').pop() ?? '';
       if (child.status !== 0 || !line.startsWith('{')) {
         throw new Error(`fix bench: mode ${mode} exited ${child.status}: ${child.stderr.trim() || line}`);
