@@ -35,7 +35,8 @@ import hdr from 'hdr-histogram-js';
 import type { IJsFixConfig, MsgTransport, MsgView } from 'jspurefix';
 import { median, printTable, type BenchResult } from './bench-harness.js';
 
-type Mode = 'raw' | 'instrumented' | 'instr+sdk' | 'engine only';
+const MODES = ['raw', 'instrumented', 'instr+sdk', 'engine only'] as const;
+type Mode = (typeof MODES)[number];
 
 /** Figures of one mode. */
 export interface FixBenchRow {
@@ -56,7 +57,6 @@ export interface FixBenchOptions {
 }
 
 const IN_FLIGHT = 256;
-const MODES = ['raw', 'instrumented', 'instr+sdk', 'engine only'] as const;
 const MODE_FLAG = '--mode';
 /** Bound on one mode's process (a hung session must not hang the bench). */
 const CHILD_TIMEOUT_MS = 180_000;

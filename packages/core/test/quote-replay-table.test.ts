@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryReplayGuard, type ReplayMarkOutcome } from '@tailguard/core';
 import { mulberry32 as prng } from './support/seeded-random.js';
 
-
 /** The replay semantics as a plain Map of live entries: the guard's hash table must answer exactly the same. */
 class ReferenceReplay {
   readonly live = new Map<string, { execId: string; expiresNs: number }>();
