@@ -4,6 +4,7 @@ import type { IJsFixConfig, ILooseObject, MsgView, SendCallback } from 'jspurefi
 import { InstrumentedSession, type InstrumentedSessionOptions } from './instrumented-session.js';
 import { MsgTag } from './jspurefix.js';
 import { sohJoinedLogonPrehash, SignedLogonMsgFactory, type LogonSigning } from './logon-signature.js';
+import { fieldCharCode, fieldTextOf } from './field-char-code.js';
 import { MALFORMED } from './malformed-reason.js';
 import { PendingOrders, type PendingOrder } from './pending-orders.js';
 import { formatUtcTimestampMs } from './sending-time.js';
@@ -68,8 +69,16 @@ export interface EngineSessionOptions extends InstrumentedSessionOptions {
 }
 
 const SPAN_OPTIONS: SpanOptions = Object.freeze({ kind: SpanKind.CLIENT });
-const FILL_EXEC_TYPES = new Set(['F', '1', '2']); // Trade (4.4); Partial fill / Fill (4.2)
-const FINAL_ORD_STATUS = new Set(['2', '4', '8', 'C']); // Filled, Canceled, Rejected, Expired
+const CODE_NEW = 0x30; // '0'
+/** ExecType(150) of a fill: Trade 'F' (4.4); Partial fill '1' / Fill '2' (4.2). */
+function isFillExecType(code: number): boolean {
+  return code === 0x46 || code === 0x31 || code === 0x32;
+}
+/** OrdStatus(39) after which no report is expected: Filled '2', Canceled '4', Rejected '8', Expired 'C'. */
+function isFinalOrdStatus(code: number): boolean {
+  return code === 0x32 || code === 0x34 || code === 0x38 || code === 0x43;
+}
+const CODE_REJECTED = 0x38; // '8'
 
 function noop(): void {}
 
@@ -270,22 +279,25 @@ export class EngineSession extends InstrumentedSession {
     const listener = this.reportListener;
     if (listener === undefined) return;
     const clOrdId = view.getString(MsgTag.ClOrdID);
-    if (clOrdId !== null) listener(clOrdId, view.getString(MsgTag.ExecType) ?? '', view.getString(MsgTag.OrdStatus) ?? '');
+    if (clOrdId !== null) {
+      listener(clOrdId, fieldTextOf(view, MsgTag.ExecType, fieldCharCode(view, MsgTag.ExecType)), fieldTextOf(view, MsgTag.OrdStatus, fieldCharCode(view, MsgTag.OrdStatus)));
+    }
   }
 
   private trackExecutionReport(view: MsgView, nowNs: number): void {
     const order = this.find(view);
     if (order === undefined) return;
-    const execType = view.getString(MsgTag.ExecType) ?? '';
-    const ordStatus = view.getString(MsgTag.OrdStatus) ?? '';
+    // Codes, not strings: no copy of either value unless a span records it.
+    const execType = fieldCharCode(view, MsgTag.ExecType);
+    const ordStatus = fieldCharCode(view, MsgTag.OrdStatus);
     const span = order.span;
     const recording = span !== undefined && span.isRecording();
     if (!order.acked) {
       order.acked = true;
       this.ackWindow.recordNs(nowNs - order.sentMonoNs);
-      if (recording) span.addEvent('fix.ack', { 'fix.exec_type': execType, 'fix.ord_status': ordStatus });
+      if (recording) span.addEvent('fix.ack', { 'fix.exec_type': fieldTextOf(view, MsgTag.ExecType, execType), 'fix.ord_status': fieldTextOf(view, MsgTag.OrdStatus, ordStatus) });
     }
-    if (FILL_EXEC_TYPES.has(execType)) {
+    if (isFillExecType(execType)) {
       if (!order.filled) {
         order.filled = true;
         this.fillWindow.recordNs(nowNs - order.sentMonoNs);
@@ -295,13 +307,13 @@ export class EngineSession extends InstrumentedSession {
           'fix.exec_id': view.getString(MsgTag.ExecID) ?? '',
           'fix.last_qty': Number(view.getString(MsgTag.LastQty) ?? NaN),
           'fix.last_px': Number(view.getString(MsgTag.LastPx) ?? NaN),
-          'fix.ord_status': ordStatus,
+          'fix.ord_status': fieldTextOf(view, MsgTag.OrdStatus, ordStatus),
         });
       }
-    } else if (recording && execType !== '0') {
-      span.addEvent('fix.exec', { 'fix.exec_type': execType, 'fix.ord_status': ordStatus });
+    } else if (recording && execType !== CODE_NEW) {
+      span.addEvent('fix.exec', { 'fix.exec_type': fieldTextOf(view, MsgTag.ExecType, execType), 'fix.ord_status': fieldTextOf(view, MsgTag.OrdStatus, ordStatus) });
     }
-    if (FINAL_ORD_STATUS.has(ordStatus)) this.finish(order, ordStatus, view);
+    if (isFinalOrdStatus(ordStatus)) this.finish(order, ordStatus, view);
   }
 
   private onCancelReject(view: MsgView): void {
@@ -310,17 +322,18 @@ export class EngineSession extends InstrumentedSession {
     if (order === undefined) return;
     const requestId = view.getString(MsgTag.ClOrdID);
     if (requestId !== null && requestId !== order.clOrdId) this.pending.unalias(order, requestId);
-    const ordStatus = view.getString(MsgTag.OrdStatus) ?? '';
-    if (order.span?.isRecording()) order.span.addEvent('fix.cancel_reject', { 'fix.ord_status': ordStatus });
-    if (FINAL_ORD_STATUS.has(ordStatus)) this.finish(order, ordStatus, view);
+    const ordStatus = fieldCharCode(view, MsgTag.OrdStatus);
+    if (order.span?.isRecording()) order.span.addEvent('fix.cancel_reject', { 'fix.ord_status': fieldTextOf(view, MsgTag.OrdStatus, ordStatus) });
+    if (isFinalOrdStatus(ordStatus)) this.finish(order, ordStatus, view);
   }
 
-  private finish(order: PendingOrder, ordStatus: string, view: MsgView): void {
+  /** `ordStatus`: the char code of OrdStatus(39), as {@link fieldCharCode} read it. */
+  private finish(order: PendingOrder, ordStatus: number, view: MsgView): void {
     const span = order.span;
     if (span !== undefined) {
       if (span.isRecording()) {
-        span.setAttribute('fix.ord_status', ordStatus);
-        if (ordStatus === '8') {
+        span.setAttribute('fix.ord_status', fieldTextOf(view, MsgTag.OrdStatus, ordStatus));
+        if (ordStatus === CODE_REJECTED) {
           span.setAttribute('fix.ord_rej_reason', view.getString(MsgTag.OrdRejReason) ?? '');
           span.setStatus({ code: SpanStatusCode.ERROR, message: view.getString(MsgTag.Text) ?? 'rejected' });
         }

@@ -48,6 +48,7 @@ export {
   type LoopbackHarness,
   type LoopbackOptions,
 } from './loopback-harness.js';
+export { FIELD_ABSENT, FIELD_NOT_ONE_CHAR, fieldCharCode, fieldTextOf } from './field-char-code.js';
 export { FIX_MALFORMED_REASONS, type FixMalformedReason } from './malformed-reason.js';
 export { FIX_MSG_TYPE_LABELS, msgTypeLabelIndex, type FixMsgTypeLabel } from './msg-type-label.js';
 export { ORDER_ALIASES_MAX, PendingOrders, type PendingOrder } from './pending-orders.js';
