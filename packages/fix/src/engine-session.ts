@@ -109,6 +109,8 @@ export class EngineSession extends InstrumentedSession {
   private encodeHead = 0;
   private encodeCount = 0;
   private readonly encoded: SendCallback;
+  /** Start of the send being encoded inside the current send() call; -1 outside one. */
+  private syncEncodeStartNs = -1;
   private reportListener: OrderReportListener | undefined;
 
   constructor(config: IJsFixConfig, options: EngineSessionOptions) {
@@ -228,6 +230,17 @@ export class EngineSession extends InstrumentedSession {
   }
 
   private sendTimed(msgType: string, body: ILooseObject, startNs: number): void {
+    const encoder = this.transport?.transmitter.encodeStream;
+    if (this.encodeCount === 0 && encoder !== undefined && encoder.writableLength === 0) {
+      // Idle encoder: jspurefix encodes this message inside send() and txOnEncoded
+      // sees it first. Timed there, without a send callback (for a callback jspurefix
+      // builds a settle object and calls back per message, on the order's path).
+      this.syncEncodeStartNs = startNs;
+      this.send(msgType, body);
+      this.syncEncodeStartNs = -1; // not encoded inside send (refused, or failed): no sample
+      return;
+    }
+    // Queued behind other messages: encoded later, in order; the callback matches start times FIFO.
     if (this.encodeCount < ENCODE_TIMINGS_MAX) {
       this.encodeStartNs[(this.encodeHead + this.encodeCount) % ENCODE_TIMINGS_MAX] = startNs;
       this.encodeCount++;
@@ -235,6 +248,15 @@ export class EngineSession extends InstrumentedSession {
     } else {
       this.send(msgType, body);
     }
+  }
+
+  protected override txOnEncoded(msgType: string, data: string, hdr: ILooseObject): void {
+    super.txOnEncoded(msgType, data, hdr);
+    const startNs = this.syncEncodeStartNs;
+    if (startNs < 0) return;
+    this.syncEncodeStartNs = -1;
+    // jspurefix emits `encoded` with no header when it could not encode (its callback would get an error).
+    if (hdr != null) this.encodeWindow.recordNs(this.tgClock.monoNs() - startNs);
   }
 
   protected override onApplication(msgType: string, view: MsgView): void {

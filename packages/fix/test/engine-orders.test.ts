@@ -4,7 +4,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import type { MsgView } from 'jspurefix';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineSession, MsgTag, registerFixPromMetrics, startLoopback, VenueSession, type LoopbackHarness } from '@tailguard/fix';
+import { EngineSession, MsgTag, registerFixPromMetrics, startLoopback, tcpSocketOf, VenueSession, type LoopbackHarness } from '@tailguard/fix';
 import { makeMetrics, order, until } from './fix-test-kit.js';
 
 const exporter = new InMemorySpanExporter();
@@ -146,5 +146,29 @@ describe('EngineSession over loopback', () => {
     expect(text).not.toMatch(/bulk-|rest-1/); // never an order ID in a label
     const msgTypes = new Set([...text.matchAll(/msg_type="([^"]+)"/g)].map((m) => m[1]));
     for (const t of msgTypes) expect(['0', '1', '2', '3', '4', '5', 'A', 'D', 'F', 'G', 'H', '8', '9', 'j', 'R', 'S', 'Z', 'AI', 'b', 'V', 'W', 'X', 'Y', 'other']).toContain(t);
+  });
+
+  it('times send→encoded for every order, whether encoded inside send() or queued behind a backed-up socket', async () => {
+    const engine = h.engine;
+    const encode = monitor.operation('fix_send_encode:VENUE').window;
+    const before = encode.count();
+    // An idle encoder: each order is encoded inside sendOrder.
+    for (let i = 0; i < 50; i++) expect(engine.sendOrder(order(`idle-${i}`)).reason).toBe('OK');
+    expect(encode.count() - before).toBe(50);
+    // A corked socket backs the encoder up: later orders wait in jspurefix's encode stream
+    // and are timed when they are encoded, through the send callback, in order.
+    const socket = tcpSocketOf(engine.transport!)!;
+    socket.cork();
+    let queued = 0;
+    for (let i = 0; i < 2_000; i++) {
+      expect(engine.sendOrder(order(`queued-${i}`)).reason).toBe('OK');
+      if (engine.sendQueueDepth() > 0) queued++;
+    }
+    expect(queued).toBeGreaterThan(0); // proves the queued path ran
+    const queuedAt = encode.count();
+    socket.uncork();
+    await until(() => engine.pendingOrderCount() === 0, 20_000, 'queued fills');
+    expect(encode.count() - before).toBe(2_050);
+    expect(encode.count()).toBeGreaterThan(queuedAt);
   });
 });
