@@ -93,8 +93,8 @@ const RECORD_OK = recordResult('OK', undefined);
 const RECORD_DUPLICATE = recordResult('DUPLICATE_QUOTE_ID', undefined);
 const RECORD_UNAVAILABLE = recordResult('GUARD_UNAVAILABLE', undefined);
 
-/** Script reply; trailing elements are absent on early answers (see quoteCheckLua). */
-type CheckReply = [number, (string | number)?, (string | number)?, number?, string?];
+/** Script reply { code, issuedEpochUs text or '', priceDirection, instrument }; trailing elements are absent on early answers (see quoteCheckLua). */
+type CheckReply = [number, string?, number?, string?];
 type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
 
 interface MidState {
@@ -109,6 +109,8 @@ interface PendingCheck extends DeadlineEntry {
   nowEpochUs: number;
   /** Instrument named to the script: the request's, or the quote's after a NEED_MID answer. */
   instrument: string;
+  /** Clock error sent with the last send, µs; NaN when the clock was not synchronised. */
+  clockErrorUs: number;
   resolve: (r: QuoteCheckResult) => void;
 }
 
@@ -395,6 +397,7 @@ export class RedisQuoteGuard implements QuoteChecker {
         t0,
         nowEpochUs,
         instrument: req.instrument ?? '',
+        clockErrorUs: NaN,
         resolve,
         expire: () => {
           pending.settled = true;
@@ -417,6 +420,7 @@ export class RedisQuoteGuard implements QuoteChecker {
     const status = this.skew.status();
     const err = status.maxErrorUs;
     const sync = !status.synchronized ? '0' : Number.isFinite(err) ? '1' : '2';
+    p.clockErrorUs = sync === '1' ? err : NaN;
     const args = [
       this.checkSha,
       '2',
@@ -463,7 +467,7 @@ export class RedisQuoteGuard implements QuoteChecker {
   private onReply(p: PendingCheck, reply: CheckReply): void {
     if (p.settled) return;
     const code = Number(reply[0]);
-    const fromScript = reply[4];
+    const fromScript = reply[3];
     const instrument = fromScript !== undefined && fromScript !== '' ? fromScript : p.instrument;
     if (code === NEED_MID_CODE) {
       this.midRoundTripsTotal++;
@@ -473,8 +477,11 @@ export class RedisQuoteGuard implements QuoteChecker {
     }
     p.settled = true;
     this.deadlines.delete(p);
-    const ageUs = reply[1] === undefined || reply[1] === '' ? NaN : Number(reply[1]);
-    const errUs = reply[2] === undefined || reply[2] === '' ? NaN : Number(reply[2]);
+    // The script judged nowEpochUs − issued in doubles; the same subtraction here gives the same age.
+    const issued = reply[1];
+    const judgedAge = issued !== undefined && issued !== '';
+    const ageUs = judgedAge ? p.nowEpochUs - Number(issued) : NaN;
+    const errUs = judgedAge ? p.clockErrorUs : NaN;
     if (code === C.OK && this.local !== undefined && instrument !== '') {
       // Keep the local fallback's replay cache in step with what Redis accepted here.
       this.local.markExecuted(p.req.quoteId, p.req.execId, instrument);
