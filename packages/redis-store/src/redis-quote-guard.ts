@@ -100,6 +100,8 @@ type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
 interface MidState {
   midPx: number;
   midEpochUs: number;
+  /** `midPx` as sent to the script: formatted once per update, not once per check. */
+  midText: string;
 }
 
 /** One check in flight. */
@@ -356,18 +358,18 @@ export class RedisQuoteGuard implements QuoteChecker {
         this.instrumentsUntrackedTotal++;
         return false;
       }
-      st = { midPx: NaN, midEpochUs: -Infinity };
+      st = { midPx: NaN, midEpochUs: -Infinity, midText: '' };
       this.mids.set(instrument, st);
     }
     if (epochUs < st.midEpochUs) return false;
     st.midPx = midPx;
     st.midEpochUs = epochUs;
+    st.midText = String(midPx);
     return true;
   }
 
   private midArg(instrument: string): string {
-    const st = this.mids.get(instrument);
-    return st === undefined || st.midPx !== st.midPx ? '' : String(st.midPx);
+    return this.mids.get(instrument)?.midText ?? '';
   }
 
   /**
