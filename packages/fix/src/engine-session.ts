@@ -1,10 +1,10 @@
 import { context, SpanKind, SpanStatusCode, trace, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { tracerGateFor, type Operation, type TracerGate } from '@tailguard/core';
 import type { IJsFixConfig, ILooseObject, MsgView, SendCallback } from 'jspurefix';
+import { fieldCharCode, fieldTextOf } from './field-char-code.js';
 import { InstrumentedSession, type InstrumentedSessionOptions } from './instrumented-session.js';
 import { MsgTag } from './jspurefix.js';
 import { sohJoinedLogonPrehash, SignedLogonMsgFactory, type LogonSigning } from './logon-signature.js';
-import { fieldCharCode, fieldTextOf } from './field-char-code.js';
 import { MALFORMED } from './malformed-reason.js';
 import { PendingOrders, type PendingOrder } from './pending-orders.js';
 import { formatUtcTimestampMs } from './sending-time.js';
@@ -69,7 +69,9 @@ export interface EngineSessionOptions extends InstrumentedSessionOptions {
 }
 
 const SPAN_OPTIONS: SpanOptions = Object.freeze({ kind: SpanKind.CLIENT });
-const CODE_NEW = 0x30; // '0'
+/** Char codes of ExecType(150) New '0' and OrdStatus(39) Rejected '8'. */
+const CODE_NEW = 0x30;
+const CODE_REJECTED = 0x38;
 /** ExecType(150) of a fill: Trade 'F' (4.4); Partial fill '1' / Fill '2' (4.2). */
 function isFillExecType(code: number): boolean {
   return code === 0x46 || code === 0x31 || code === 0x32;
@@ -78,7 +80,6 @@ function isFillExecType(code: number): boolean {
 function isFinalOrdStatus(code: number): boolean {
   return code === 0x32 || code === 0x34 || code === 0x38 || code === 0x43;
 }
-const CODE_REJECTED = 0x38; // '8'
 
 function noop(): void {}
 
