@@ -50,7 +50,7 @@ export interface FixBenchRow {
 export interface FixBenchOptions {
   /** Orders timed one at a time. Default 4 000 (after 1 000 warm-up). */
   pingOrders?: number;
-  /** Orders for throughput. Default 10 000. */
+  /** Orders for throughput. Default 20 000. */
   throughputOrders?: number;
   /**
    * Rounds; each runs every mode once (order rotated); medians are reported. Default 11:
@@ -222,7 +222,7 @@ async function measureMode(mode: Mode, pingOrders: number, throughputOrders: num
 /** Runs the three modes in one loopback run and prints them with ratios to raw. */
 export async function run(options: FixBenchOptions = {}): Promise<BenchResult> {
   const ping = options.pingOrders ?? 4_000;
-  const thr = options.throughputOrders ?? 10_000;
+  const thr = options.throughputOrders ?? 20_000;
   const rounds = options.rounds ?? 11;
   const byMode = new Map<Mode, FixBenchRow[]>(MODES.map((m) => [m, []]));
   const file = fileURLToPath(import.meta.url);
