@@ -273,8 +273,8 @@ export class EngineSession extends InstrumentedSession {
     }
   }
 
-  private find(view: MsgView): PendingOrder | undefined {
-    const clOrdId = view.getString(MsgTag.ClOrdID);
+  /** The order a report belongs to; `clOrdId` is the report's ClOrdID(11), read once by the caller. */
+  private find(view: MsgView, clOrdId: string | null): PendingOrder | undefined {
     if (clOrdId === null) {
       this.countMalformed(MALFORMED.missing_cl_ord_id);
       return undefined;
@@ -298,21 +298,21 @@ export class EngineSession extends InstrumentedSession {
 
   private onExecutionReport(view: MsgView, rxNs: number): void {
     if (this.isPossDup(view)) return;
-    this.trackExecutionReport(view, rxNs);
-    const listener = this.reportListener;
-    if (listener === undefined) return;
+    // Each field read once for tracking and the listener; codes, not strings: no copy of
+    // either value unless a span or the listener needs its text.
     const clOrdId = view.getString(MsgTag.ClOrdID);
-    if (clOrdId !== null) {
-      listener(clOrdId, fieldTextOf(view, MsgTag.ExecType, fieldCharCode(view, MsgTag.ExecType)), fieldTextOf(view, MsgTag.OrdStatus, fieldCharCode(view, MsgTag.OrdStatus)));
+    const execType = fieldCharCode(view, MsgTag.ExecType);
+    const ordStatus = fieldCharCode(view, MsgTag.OrdStatus);
+    const order = this.find(view, clOrdId);
+    if (order !== undefined) this.trackExecutionReport(order, view, rxNs, execType, ordStatus);
+    const listener = this.reportListener;
+    if (listener !== undefined && clOrdId !== null) {
+      listener(clOrdId, fieldTextOf(view, MsgTag.ExecType, execType), fieldTextOf(view, MsgTag.OrdStatus, ordStatus));
     }
   }
 
-  private trackExecutionReport(view: MsgView, nowNs: number): void {
-    const order = this.find(view);
-    if (order === undefined) return;
-    // Codes, not strings: no copy of either value unless a span records it.
-    const execType = fieldCharCode(view, MsgTag.ExecType);
-    const ordStatus = fieldCharCode(view, MsgTag.OrdStatus);
+  /** `execType` / `ordStatus`: char codes of ExecType(150) and OrdStatus(39), as {@link fieldCharCode} read them. */
+  private trackExecutionReport(order: PendingOrder, view: MsgView, nowNs: number, execType: number, ordStatus: number): void {
     const span = order.span;
     const recording = span !== undefined && span.isRecording();
     if (!order.acked) {
@@ -341,9 +341,9 @@ export class EngineSession extends InstrumentedSession {
 
   private onCancelReject(view: MsgView): void {
     if (this.isPossDup(view)) return;
-    const order = this.find(view);
-    if (order === undefined) return;
     const requestId = view.getString(MsgTag.ClOrdID);
+    const order = this.find(view, requestId);
+    if (order === undefined) return;
     if (requestId !== null && requestId !== order.clOrdId) this.pending.unalias(order, requestId);
     const ordStatus = fieldCharCode(view, MsgTag.OrdStatus);
     if (order.span?.isRecording()) order.span.addEvent('fix.cancel_reject', { 'fix.ord_status': fieldTextOf(view, MsgTag.OrdStatus, ordStatus) });
