@@ -43,4 +43,29 @@ describe('session loss', () => {
     expect(stats.up).toBe(1);
     expect(engine.sendOrder(order('after')).reason).toBe('OK');
   });
+
+  it('sends orders beyond pendingOrdersMax untracked, counted, and reports only the tracked ones UNKNOWN', async () => {
+    const own = makeMetrics();
+    const bounded = await startLoopback({
+      metrics: own.metrics,
+      makeVenueSession: (config) => new SilentVenue(config, { metrics: own.metrics, counterparties: ['ENGINE'] }),
+      engines: [{ senderCompId: 'ENGINE', engine: { pendingOrdersMax: 3 } }],
+    });
+    try {
+      const engine = bounded.engine;
+      const reasons = Array.from({ length: 5 }, (_, i) => engine.sendOrder(order(`b-${i}`)).reason);
+      expect(reasons).toEqual(['OK', 'OK', 'OK', 'UNTRACKED', 'UNTRACKED']);
+      await until(() => (bounded.venueSessions[0] as VenueSession).lastPeerSeqNum() >= 6, 5_000, 'orders at the venue'); // all five were sent
+      const stats = [...own.metrics.sessions()].find((s) => s.session === 'VENUE')!;
+      expect(stats.pendingOverflowTotal).toBe(2);
+      expect(engine.pendingOrderCount()).toBe(3);
+      const unknown: string[] = [];
+      engine.on('orderUnknown', (id: string) => unknown.push(id));
+      (bounded.venueSessions[0] as VenueSession).requestStop('test drops the connection');
+      await until(() => unknown.length === 3, 5_000, 'unknown outcomes');
+      expect(unknown.sort()).toEqual(['b-0', 'b-1', 'b-2']);
+    } finally {
+      await bounded.stop();
+    }
+  });
 });
