@@ -4,7 +4,8 @@
  * `redis-benchmark -t set` (C client, -P 1) at the same concurrency and a bare
  * `SET key val NX PX ttl` through ioredis (the floor of any one-round-trip check
  * from Node). Targets: check throughput ≥ 0.6× redis-benchmark's; check p50 at
- * 1 in flight ≤ 1.3× the bare SET round trip.
+ * 1 in flight ≤ 1.3× the bare SET round trip. Also printed: the same SET written as
+ * RESP by hand on a bare socket, the floor of any Node client on this host.
  *
  * Runnable alone: `node bench/dist/redis-guard.bench.js` after `tsc -b`.
  */
@@ -112,6 +113,48 @@ async function redisBenchmark(port: number, clients: number, n: number): Promise
   return { opsPerSec: cells[1]!, p50Us: cells[4]! * 1e3, p99Us: cells[6]! * 1e3, ops: n };
 }
 
+/**
+ * The floor of a round trip from Node on this host: `SET key x PX ttl NX` written
+ * as RESP by hand on a bare `net.Socket` (TCP_NODELAY), no client library. Every
+ * reply of this command is one line (`+OK` or `$-1`), so replies are counted by
+ * line ends and matched to callers in order.
+ */
+class RespSetFloor {
+  private readonly waiting: (() => void)[] = [];
+  private head = 0;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) this.waiting[this.head++]!();
+      if (this.head === this.waiting.length) {
+        this.waiting.length = 0;
+        this.head = 0;
+      }
+    });
+  }
+
+  static async connect(port: number): Promise<RespSetFloor> {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setNoDelay(true);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new RespSetFloor(socket);
+  }
+
+  set(key: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.socket.write(`*6\r\n$3\r\nSET\r\n$${Buffer.byteLength(key)}\r\n${key}\r\n$1\r\nx\r\n$2\r\nPX\r\n$5\r\n60000\r\n$2\r\nNX\r\n`);
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
 /** Keeps the event loop turning (as busyPoll does) until the returned function is called. */
 function spinEventLoop(): () => void {
   let on = true;
@@ -147,6 +190,7 @@ function fmt(f: Figures): string {
 export async function run(): Promise<BenchResult> {
   const server = await startRedis();
   const conns: Redis[] = [];
+  let floor: RespSetFloor | undefined;
   try {
     // Bench connections: the guard's fail-fast options (the guard times its own calls: callTimeoutMs below).
     const guardConn = createGuardConnection({ port: server.port, host: '127.0.0.1' });
@@ -154,6 +198,8 @@ export async function run(): Promise<BenchResult> {
     conns.push(guardConn, setConn);
     await Promise.all(conns.map((c) => new Promise<void>((resolve) => (c.status === 'ready' ? resolve() : c.once('ready', () => resolve())))));
 
+    floor = await RespSetFloor.connect(server.port);
+    const floorConn = floor;
     const keys = keyLayout('bench:');
     const guardOptions = { keys, callTimeoutMs: 2_000, quoteTtlMs: 600_000, policy: { default: { maxAgeMs: 60_000 } } };
     const guard = new RedisQuoteGuard(guardConn, guardOptions);
@@ -176,6 +222,7 @@ export async function run(): Promise<BenchResult> {
     const checkFigures = new Map<number, Figures>();
     const setFigures = new Map<number, Figures>();
     const peerFigures = new Map<number, Figures>();
+    const floorFigures = new Map<number, Figures>();
     const wrongOutcomes: string[] = [];
     let pollCheckFigures: Figures | undefined;
     let pollSetFigures: Figures | undefined;
@@ -194,7 +241,7 @@ export async function run(): Promise<BenchResult> {
       const set = (i: number) => setConn.set(`bench:set:${inFlight}:${i}`, 'x', 'PX', 60_000, 'NX');
       await drive(set, inFlight, ROUND_MS);
       let setBase = 10_000_000;
-      const rounds: { check: Figures; set: Figures; peer: Figures; pollCheck?: Figures; pollSet?: Figures }[] = [];
+      const rounds: { check: Figures; set: Figures; peer: Figures; floor: Figures; pollCheck?: Figures; pollSet?: Figures }[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         await ensureQuotes(base + perRound);
         const c = await drive(check, inFlight, ROUND_MS, perRound);
@@ -202,7 +249,9 @@ export async function run(): Promise<BenchResult> {
         const s = await drive((i) => set(setBase + i), inFlight, ROUND_MS);
         setBase += s.ops;
         const p = await redisBenchmark(server.port, inFlight, Math.max(2_000, Math.round(s.opsPerSec * (ROUND_MS / 1_000))));
-        const row: (typeof rounds)[number] = { check: c, set: s, peer: p };
+        const f = await drive((i) => floorConn.set(`bench:floor:${inFlight}:${setBase + i}`), inFlight, ROUND_MS);
+        setBase += f.ops;
+        const row: (typeof rounds)[number] = { check: c, set: s, peer: p, floor: f };
         if (inFlight === 1) {
           // busyPoll, and the bare SET under the same busy-poll (a setImmediate chain while it runs).
           await ensureQuotes(base + 2 * perRound);
@@ -218,6 +267,7 @@ export async function run(): Promise<BenchResult> {
       checkFigures.set(inFlight, medianFigures(rounds.map((r) => r.check)));
       setFigures.set(inFlight, medianFigures(rounds.map((r) => r.set)));
       peerFigures.set(inFlight, medianFigures(rounds.map((r) => r.peer)));
+      floorFigures.set(inFlight, medianFigures(rounds.map((r) => r.floor)));
       if (inFlight === 1) {
         pollCheckFigures = medianFigures(rounds.map((r) => r.pollCheck!));
         pollSetFigures = medianFigures(rounds.map((r) => r.pollSet!));
@@ -230,10 +280,12 @@ export async function run(): Promise<BenchResult> {
       const c = checkFigures.get(inFlight)!;
       const s = setFigures.get(inFlight)!;
       const p = peerFigures.get(inFlight)!;
+      const f = floorFigures.get(inFlight)!;
       const tputRatio = c.opsPerSec / p.opsPerSec;
       const rows = [
         { label: `guard check (Lua, 1 round trip)`, value: fmt(c), ratio: formatRatio(tputRatio), target: '≥ 0.60x tput', met: tputRatio >= 0.6 },
         { label: 'bare SET NX PX via ioredis', value: fmt(s), ratio: formatRatio(s.opsPerSec / p.opsPerSec) },
+        { label: 'bare SET NX PX, hand-written RESP on net.Socket', value: fmt(f), ratio: formatRatio(f.opsPerSec / p.opsPerSec) },
         { label: `redis-benchmark -t set -c ${inFlight} -P 1`, value: fmt(p), ratio: '1.00x' },
       ];
       checks.push({ name: `redis guard check throughput, ${inFlight} in flight / redis-benchmark`, figure: formatRatio(tputRatio), target: '≥ 0.60x', met: tputRatio >= 0.6 });
@@ -261,6 +313,7 @@ export async function run(): Promise<BenchResult> {
     pollGuard.close();
     return checks;
   } finally {
+    floor?.close();
     for (const c of conns) c.disconnect();
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
     rmSync(server.dir, { recursive: true, force: true });
