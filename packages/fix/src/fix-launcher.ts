@@ -14,7 +14,11 @@ export interface FixLauncherOptions {
   makeMsgFactory?: (description: ISessionDescription) => ISessionMsgFactory | null;
   /** jspurefix logger factory. Default {@link EmptyLogFactory} (silent). */
   logFactory?: JsFixLoggerFactory;
-  /** Sent messages kept per session for resends. Default 1 024 (a ring; jspurefix's default keeps all). */
+  /**
+   * Sent messages each session's store keeps: a ring, pushed-out messages counted in
+   * `fix_store_evicted_total`. Default 1 024 (jspurefix's memory store keeps every one until a reset logon).
+   * jspurefix 5.11 answers a ResendRequest with a gap fill whatever the store holds.
+   */
   storeMessagesMax?: number;
   /** Acceptor only: interface to bind. Default 127.0.0.1. */
   host?: string;

@@ -1,6 +1,7 @@
 import type { Clock, Operation } from '@tailguard/core';
 import type { Socket } from 'node:net';
 import type { ElasticBuffer, IJsFixConfig, ILooseObject, MsgTransport, MsgView } from 'jspurefix';
+import { BoundedSessionStore } from './bounded-session-store.js';
 import { AsciiSession, MsgTag, SessionState } from './jspurefix.js';
 import type { FixMetrics } from './fix-metrics.js';
 import { MALFORMED, malformedIndexForSessionReject } from './malformed-reason.js';
@@ -63,6 +64,7 @@ export abstract class InstrumentedSession extends AsciiSession implements FixSta
   private lastInboundBytes = 0;
   private inboundOversized = false;
   private socket: Socket | undefined;
+  private storeEvictedFolded = 0;
 
   protected constructor(config: IJsFixConfig, options: InstrumentedSessionOptions) {
     super(config);
@@ -232,6 +234,10 @@ export abstract class InstrumentedSession extends AsciiSession implements FixSta
       s.seqIn = this.lastPeerSeqNum();
     }
     s.state = SessionState.Stopped;
+    // This session's evictions move into the label's total (a reconnect gets a fresh store).
+    const evicted = this.storeEvictedTotal();
+    s.storeEvictedTotal += evicted;
+    this.storeEvictedFolded += evicted;
     this.onEnded(error);
     this.emit('ended', error);
   }
@@ -270,5 +276,11 @@ export abstract class InstrumentedSession extends AsciiSession implements FixSta
   /** @inheritdoc */
   pendingOrderCount(): number {
     return 0;
+  }
+
+  /** @inheritdoc */
+  storeEvictedTotal(): number {
+    const store = this.sessionStore;
+    return store instanceof BoundedSessionStore ? store.evictedTotal - this.storeEvictedFolded : 0;
   }
 }

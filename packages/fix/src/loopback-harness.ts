@@ -1,6 +1,7 @@
 import type { FixSession, IJsFixConfig, ISessionDescription, JsFixLoggerFactory } from 'jspurefix';
 import { EngineSession, type EngineSessionOptions } from './engine-session.js';
-import { FixLauncher } from './fix-launcher.js';
+import type { BoundedSessionStore } from './bounded-session-store.js';
+import { FixLauncher, type FixLauncherOptions } from './fix-launcher.js';
 import type { FixMetrics } from './fix-metrics.js';
 import { SignedLogonMsgFactory } from './logon-signature.js';
 import { fixSocketStates, type FixSocketState } from './tcp-no-delay.js';
@@ -41,6 +42,8 @@ export interface LoopbackOptions {
   heartbeatSecs?: number;
   /** How long an engine may take to log on. Default 10 000 ms. */
   logonTimeoutMs?: number;
+  /** Sent messages each session's {@link BoundedSessionStore} keeps (see {@link FixLauncherOptions.storeMessagesMax}). Default 1 024. */
+  storeMessagesMax?: number;
 }
 
 /** A running engine of the harness. */
@@ -145,6 +148,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
   const venue = new FixLauncher({
     description: description('acceptor', venueCompId, '*', 0, heartbeatSecs, {}),
     logFactory: options.logFactory,
+    ...(options.storeMessagesMax === undefined ? {} : { storeMessagesMax: options.storeMessagesMax }),
     host: LOOPBACK_HOST,
     onListening: (error, port) => (error === null ? listening(port) : failed(error)),
     makeSession: (config) => {
@@ -169,6 +173,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
     const launcher = new FixLauncher({
       description: description('initiator', senderCompId, venueCompId, port, heartbeatSecs, spec),
       logFactory: options.logFactory,
+      ...(options.storeMessagesMax === undefined ? {} : { storeMessagesMax: options.storeMessagesMax }),
       makeMsgFactory: SignedLogonMsgFactory.for,
       makeSession: (config) => {
         const s = make(config);

@@ -109,6 +109,12 @@ export function registerFixPromMetrics(registry: Registry, metrics: FixMetrics):
   perSession('fix_unmatched_execution_reports_total', 'Execution reports that matched no pending order', 'counter', (s) => s.unmatchedReportsTotal);
   perSession('fix_possdup_ignored_total', 'Execution reports ignored because PossDupFlag or PossResend was set', 'counter', (s) => s.possDupIgnoredTotal);
   perSession('fix_sending_time_lag_negative_total', 'SendingTime lag samples below zero (peer clock ahead)', 'counter', (s) => s.sendingTimeLagNegativeTotal);
+  perSession(
+    'fix_store_evicted_total',
+    'Sent messages pushed out of the bounded session store ring (storeMessagesMax); jspurefix answers every ResendRequest with a gap fill either way',
+    'counter',
+    (s) => s.storeEvictedTotal + (s.up === 1 ? (s.source?.storeEvictedTotal() ?? 0) : 0),
+  );
   perSession('fix_logons_refused_total', 'Peer logons refused (bad signature or credentials)', 'counter', (s) => s.logonsRefusedTotal);
   registerPromCollector(registry, {
     name: 'fix_malformed_messages_total',

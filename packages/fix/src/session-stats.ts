@@ -18,6 +18,8 @@ export interface FixStatsSource extends FixSocketStateSource {
   sendQueueDepth(): number;
   /** Orders awaiting a final state (0 for a venue). */
   pendingOrderCount(): number;
+  /** Sent messages this session's bounded store pushed out of its ring, not yet added to {@link FixSessionStats.storeEvictedTotal}. */
+  storeEvictedTotal(): number;
 }
 
 /**
@@ -57,6 +59,8 @@ export class FixSessionStats {
   possDupIgnoredTotal = 0;
   /** SendingTime lag samples below zero (peer clock ahead); recorded as 0 in the window. */
   sendingTimeLagNegativeTotal = 0;
+  /** Sent messages pushed out of the bounded session store's ring by sessions that ended on this label (the live session's are read at scrape time). */
+  storeEvictedTotal = 0;
   /** Logons refused (bad signature or credentials) on this label. */
   logonsRefusedTotal = 0;
   /** Venue: orders filled after passing the guard (or without a guard). */

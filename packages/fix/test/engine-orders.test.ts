@@ -121,6 +121,7 @@ describe('EngineSession over loopback', () => {
       'fix_malformed_messages_total',
       'fix_orders_unknown_total',
       'fix_socket_nodelay',
+      'fix_store_evicted_total',
     ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
@@ -143,6 +144,7 @@ describe('EngineSession over loopback', () => {
     expect(text).toMatch(/^fix_send_queue_depth\{session="VENUE"\} 0$/m);
     expect(text).toMatch(/^fix_malformed_messages_total\{session="VENUE",reason="oversized"\} 0$/m);
     expect(text).toMatch(/^fix_orders_unknown_total\{session="VENUE"\} 0$/m);
+    expect(text).toMatch(/^fix_store_evicted_total\{session="VENUE"\} \d+$/m);
     expect(text).not.toMatch(/bulk-|rest-1/); // never an order ID in a label
     const msgTypes = new Set([...text.matchAll(/msg_type="([^"]+)"/g)].map((m) => m[1]));
     for (const t of msgTypes) expect(['0', '1', '2', '3', '4', '5', 'A', 'D', 'F', 'G', 'H', '8', '9', 'j', 'R', 'S', 'Z', 'AI', 'b', 'V', 'W', 'X', 'Y', 'other']).toContain(t);
