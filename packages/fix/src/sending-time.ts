@@ -20,11 +20,18 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+/** Days in month `m` (1-12) of year `y`, proleptic Gregorian. */
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
 /**
  * Parses a FIX UTCTimestamp (`YYYYMMDD-HH:MM:SS`, optionally `.sss`, `.ssssss`
  * or `.sssssssss`) into epoch microseconds, keeping the microseconds that
- * jspurefix's `getTyped(52)` truncates. No `Date`, no allocation. Returns NaN
- * for anything malformed.
+ * jspurefix's `getTyped(52)` truncates (nanoseconds are truncated to µs). No
+ * `Date`, no allocation. Returns NaN for anything malformed, an impossible date
+ * (Feb 30) included; a leap second (`:60`) reads as the next minute's `:00`.
  */
 export function parseUtcTimestampEpochUs(raw: string): number {
   if (raw.length < 17 || raw.charCodeAt(8) !== 45 /* - */ || raw.charCodeAt(11) !== 58 || raw.charCodeAt(14) !== 58) return NaN;
@@ -34,7 +41,7 @@ export function parseUtcTimestampEpochUs(raw: string): number {
   const h = digits(raw, 9, 2);
   const mi = digits(raw, 12, 2);
   const s = digits(raw, 15, 2);
-  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && s <= 60)) return NaN;
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && s <= 60)) return NaN;
   let fracUs = 0;
   if (raw.length > 17) {
     if (raw.charCodeAt(17) !== 46 /* . */) return NaN;
