@@ -235,7 +235,7 @@ export abstract class InstrumentedSession extends AsciiSession implements FixSta
     }
     s.state = SessionState.Stopped;
     // This session's evictions move into the label's total (a reconnect gets a fresh store).
-    const evicted = this.storeEvictedTotal();
+    const evicted = this.liveStoreEvicted();
     s.storeEvictedTotal += evicted;
     this.storeEvictedFolded += evicted;
     this.onEnded(error);
@@ -279,7 +279,7 @@ export abstract class InstrumentedSession extends AsciiSession implements FixSta
   }
 
   /** @inheritdoc */
-  storeEvictedTotal(): number {
+  liveStoreEvicted(): number {
     const store = this.sessionStore;
     return store instanceof BoundedSessionStore ? store.evictedTotal - this.storeEvictedFolded : 0;
   }

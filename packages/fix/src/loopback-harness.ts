@@ -148,7 +148,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
   const venue = new FixLauncher({
     description: description('acceptor', venueCompId, '*', 0, heartbeatSecs, {}),
     logFactory: options.logFactory,
-    ...(options.storeMessagesMax === undefined ? {} : { storeMessagesMax: options.storeMessagesMax }),
+    storeMessagesMax: options.storeMessagesMax,
     host: LOOPBACK_HOST,
     onListening: (error, port) => (error === null ? listening(port) : failed(error)),
     makeSession: (config) => {
@@ -173,7 +173,7 @@ export async function startLoopback(options: LoopbackOptions = {}): Promise<Loop
     const launcher = new FixLauncher({
       description: description('initiator', senderCompId, venueCompId, port, heartbeatSecs, spec),
       logFactory: options.logFactory,
-      ...(options.storeMessagesMax === undefined ? {} : { storeMessagesMax: options.storeMessagesMax }),
+      storeMessagesMax: options.storeMessagesMax,
       makeMsgFactory: SignedLogonMsgFactory.for,
       makeSession: (config) => {
         const s = make(config);

@@ -113,7 +113,7 @@ export function registerFixPromMetrics(registry: Registry, metrics: FixMetrics):
     'fix_store_evicted_total',
     'Sent messages pushed out of the bounded session store ring (storeMessagesMax); jspurefix answers every ResendRequest with a gap fill either way',
     'counter',
-    (s) => s.storeEvictedTotal + (s.up === 1 ? (s.source?.storeEvictedTotal() ?? 0) : 0),
+    (s) => s.storeEvictedTotal + (s.up === 1 ? (s.source?.liveStoreEvicted() ?? 0) : 0),
   );
   perSession('fix_logons_refused_total', 'Peer logons refused (bad signature or credentials)', 'counter', (s) => s.logonsRefusedTotal);
   registerPromCollector(registry, {

@@ -19,7 +19,7 @@ export interface FixStatsSource extends FixSocketStateSource {
   /** Orders awaiting a final state (0 for a venue). */
   pendingOrderCount(): number;
   /** Sent messages this session's bounded store pushed out of its ring, not yet added to {@link FixSessionStats.storeEvictedTotal}. */
-  storeEvictedTotal(): number;
+  liveStoreEvicted(): number;
 }
 
 /**
