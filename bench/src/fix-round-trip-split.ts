@@ -30,7 +30,8 @@ const SPLIT_MODES = ['raw', 'engine'] as const;
 type SplitMode = (typeof SPLIT_MODES)[number];
 const PIECES = ['sendCallUs', 'toVenueUs', 'venueUs', 'toEngineUs', 'totalUs'] as const;
 type SplitRow = { mode: SplitMode } & Record<(typeof PIECES)[number], number>;
-const WARMUP_PINGS = 2_000;
+/** Steady state first: with 2 000 warm-up pings TurboFan was still compiling the order path while measuring (see fix.bench's WARM_UP_PINGS). */
+const WARMUP_PINGS = 10_000;
 
 /** Instants of the order in flight (one at a time). */
 const at = { sendNs: 0, venueInNs: 0, venueOutNs: 0 };

@@ -49,7 +49,7 @@ export interface FixBenchRow {
 
 /** Options of {@link run}. */
 export interface FixBenchOptions {
-  /** Orders timed one at a time. Default 4 000 (after 1 000 warm-up). */
+  /** Orders timed one at a time. Default 4 000 (after the warm-up, see {@link WARM_UP_PINGS}). */
   pingOrders?: number;
   /** Orders for throughput. Default 20 000. */
   throughputOrders?: number;
@@ -109,45 +109,77 @@ async function startMode(mode: Mode): Promise<{ h: LoopbackHarness; send: (id: s
   };
 }
 
+/**
+ * Warm-up before measuring, on the same sessions: orders timed one at a time, then
+ * orders in flight. Checked with `--trace-opt --trace-deopt`: with 500 + 2 000
+ * warm-up orders (this bench until session 6), jspurefix's and our order-path
+ * functions were still being compiled by TurboFan during the measured pings
+ * (valgrind: raw 532 k instructions per order, instrumented 618 k, most of it
+ * compiler work), and a fresh harness for the measurement (as it was) deoptimised
+ * them again (new sessions: "wrong map", new windows: "wrong call target"). So the
+ * figures measured JIT warm-up, which weighs on the instrumented modes (more
+ * functions to compile). After these warm-up orders on the measured sessions no
+ * order-path function is compiled while measuring: steady state, as an engine
+ * runs for hours.
+ */
+const WARM_UP_PINGS = 10_000;
+const WARM_UP_THROUGHPUT_ORDERS = 10_000;
+
+/** Order → ack of `count` orders sent one at a time, recorded into `hist`. */
+async function pingPhase(m: Awaited<ReturnType<typeof startMode>>, prefix: string, count: number, hist: hdr.Histogram): Promise<void> {
+  let resolveAck: () => void = () => {};
+  // The ack instant is read in the application's handler, when it first sees the report
+  // (the same point in every mode), not after the handler's event has unwound.
+  let ackedNs = 0;
+  m.setAck(() => {
+    ackedNs = monoNowNs();
+    resolveAck();
+  });
+  for (let i = 0; i < count; i++) {
+    const acked = new Promise<void>((r) => (resolveAck = r));
+    const t0 = monoNowNs();
+    m.send(`${prefix}${i}`);
+    await acked;
+    hist.recordValue(Math.max(1, Math.round(ackedNs - t0)));
+  }
+}
+
+/** Application messages/s with IN_FLIGHT orders outstanding until `count` are acked. */
+async function throughputPhase(m: Awaited<ReturnType<typeof startMode>>, prefix: string, count: number): Promise<number> {
+  let sent = 0;
+  let acks = 0;
+  const done = new Promise<void>((resolve) => {
+    m.setAck(() => {
+      acks++;
+      if (sent < count) m.send(`${prefix}${sent++}`);
+      if (acks === count) resolve();
+    });
+  });
+  const t0 = monoNowNs();
+  while (sent < IN_FLIGHT && sent < count) m.send(`${prefix}${sent++}`);
+  await done;
+  return (2 * count) / ((monoNowNs() - t0) / 1e9);
+}
+
+function ackHistogram(): hdr.Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: 3 });
+}
+
 async function measureMode(mode: Mode, pingOrders: number, throughputOrders: number): Promise<FixBenchRow> {
   const m = await startMode(mode);
   try {
-    // Latency: one order at a time.
-    const hist = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: 3 });
-    let resolveAck: () => void = () => {};
-    // The ack instant is read in the application's handler, when it first sees the report
-    // (the same point in every mode), not after the handler's event has unwound.
-    let ackedNs = 0;
-    m.setAck(() => {
-      ackedNs = monoNowNs();
-      resolveAck();
-    });
-    for (let i = 0; i < 1_000 + pingOrders; i++) {
-      const acked = new Promise<void>((r) => (resolveAck = r));
-      const t0 = monoNowNs();
-      m.send(`p-${i}`);
-      await acked;
-      if (i >= 1_000) hist.recordValue(Math.max(1, Math.round(ackedNs - t0)));
-    }
-    // Throughput: IN_FLIGHT orders outstanding.
-    let sent = 0;
-    let acks = 0;
-    const done = new Promise<void>((resolve) => {
-      m.setAck(() => {
-        acks++;
-        if (sent < throughputOrders) m.send(`t-${sent++}`);
-        if (acks === throughputOrders) resolve();
-      });
-    });
-    const t0 = monoNowNs();
-    while (sent < IN_FLIGHT && sent < throughputOrders) m.send(`t-${sent++}`);
-    await done;
-    const seconds = (monoNowNs() - t0) / 1e9;
+    // ClOrdIDs of one length in every phase (jspurefix's costs grow with message length).
+    // The warm-up records into a histogram of its own, so the timing code is warm too.
+    await pingPhase(m, 'w-', WARM_UP_PINGS, ackHistogram());
+    await throughputPhase(m, 'v-', WARM_UP_THROUGHPUT_ORDERS);
+    const hist = ackHistogram();
+    await pingPhase(m, 'p-', pingOrders, hist);
+    const appMsgsPerSec = await throughputPhase(m, 't-', throughputOrders);
     return {
       mode,
       ackP50Us: hist.getValueAtPercentile(50) / 1_000,
       ackP99Us: hist.getValueAtPercentile(99) / 1_000,
-      appMsgsPerSec: (2 * throughputOrders) / seconds,
+      appMsgsPerSec,
     };
   } finally {
     await m.close();
@@ -210,11 +242,10 @@ export async function run(options: FixBenchOptions = {}): Promise<BenchResult> {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const at = process.argv.indexOf(MODE_FLAG);
   if (at >= 0) {
-    // Child: one mode alone in this process, warmed up (dictionary, code paths), then measured.
+    // Child: one mode alone in this process, warmed up on its sessions, then measured.
     const mode = process.argv[at + 1] as Mode;
     if (!(MODES as readonly string[]).includes(mode)) throw new RangeError(`fix bench: unknown mode ${mode}`);
     const [ping, thr] = process.argv.slice(at + 2, at + 4).map(Number);
-    await measureMode(mode, 500, 2_000);
     console.log(JSON.stringify(await measureMode(mode, ping!, thr!)));
   } else {
     await run();
