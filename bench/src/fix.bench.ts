@@ -111,16 +111,17 @@ async function startMode(mode: Mode): Promise<{ h: LoopbackHarness; send: (id: s
 
 /**
  * Warm-up before measuring, on the same sessions: orders timed one at a time, then
- * orders in flight. Checked with `--trace-opt --trace-deopt`: with 500 + 2 000
- * warm-up orders (this bench until session 6), jspurefix's and our order-path
- * functions were still being compiled by TurboFan during the measured pings
- * (valgrind: raw 532 k instructions per order, instrumented 618 k, most of it
- * compiler work), and a fresh harness for the measurement (as it was) deoptimised
- * them again (new sessions: "wrong map", new windows: "wrong call target"). So the
- * figures measured JIT warm-up, which weighs on the instrumented modes (more
- * functions to compile). After these warm-up orders on the measured sessions no
- * order-path function is compiled while measuring: steady state, as an engine
- * runs for hours.
+ * orders in flight. Checked with `--trace-opt --trace-deopt`: with the 500 + 2 000
+ * warm-up orders this bench used before, jspurefix's and our order-path functions
+ * were still being compiled by TurboFan during the measured pings, and the fresh
+ * harness it then measured on deoptimised them again (new sessions: "wrong map";
+ * new windows: "wrong call target"). callgrind over the measured pings of
+ * `fix-round-trip-split` with that short warm-up: raw 532 k instructions per order,
+ * the instrumented engine 618 k, most of the difference compiler work; at steady
+ * state 484 k and 487-491 k. So the old figures partly measured JIT warm-up, which
+ * weighs more on the instrumented modes (more functions to compile). After this
+ * warm-up no order-path function is compiled while measuring: steady state, as an
+ * engine runs for hours.
  */
 const WARM_UP_PINGS = 10_000;
 const WARM_UP_THROUGHPUT_ORDERS = 10_000;
