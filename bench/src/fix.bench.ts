@@ -169,7 +169,7 @@ function ackHistogram(): hdr.Histogram {
 async function measureMode(mode: Mode, pingOrders: number, throughputOrders: number): Promise<FixBenchRow> {
   const m = await startMode(mode);
   try {
-    // ClOrdIDs of one length in every phase (jspurefix's costs grow with message length).
+    // The same ClOrdIDs in every mode (jspurefix's costs grow with message length).
     // The warm-up records into a histogram of its own, so the timing code is warm too.
     await pingPhase(m, 'w-', WARM_UP_PINGS, ackHistogram());
     await throughputPhase(m, 'v-', WARM_UP_THROUGHPUT_ORDERS);
