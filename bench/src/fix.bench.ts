@@ -72,7 +72,15 @@ const discard: SpanExporter = {
   shutdown: async () => {},
 };
 
-async function startMode(mode: Mode): Promise<{ h: LoopbackHarness; send: (id: string) => void; setAck: (l: AckListener) => void; close: () => Promise<void> }> {
+/** One mode's sessions, running: send an order, be told of its ack, stop. */
+interface RunningMode {
+  h: LoopbackHarness;
+  send: (id: string) => void;
+  setAck: (l: AckListener) => void;
+  close: () => Promise<void>;
+}
+
+async function startMode(mode: Mode): Promise<RunningMode> {
   let ack: AckListener = () => {};
   if (mode === 'raw') {
     const h = await startLoopback({
@@ -127,7 +135,7 @@ const WARM_UP_PINGS = 10_000;
 const WARM_UP_THROUGHPUT_ORDERS = 10_000;
 
 /** Order → ack of `count` orders sent one at a time, recorded into `hist`. */
-async function pingPhase(m: Awaited<ReturnType<typeof startMode>>, prefix: string, count: number, hist: hdr.Histogram): Promise<void> {
+async function pingPhase(m: RunningMode, prefix: string, count: number, hist: hdr.Histogram): Promise<void> {
   let resolveAck: () => void = () => {};
   // The ack instant is read in the application's handler, when it first sees the report
   // (the same point in every mode), not after the handler's event has unwound.
@@ -146,7 +154,7 @@ async function pingPhase(m: Awaited<ReturnType<typeof startMode>>, prefix: strin
 }
 
 /** Application messages/s with IN_FLIGHT orders outstanding until `count` are acked. */
-async function throughputPhase(m: Awaited<ReturnType<typeof startMode>>, prefix: string, count: number): Promise<number> {
+async function throughputPhase(m: RunningMode, prefix: string, count: number): Promise<number> {
   let sent = 0;
   let acks = 0;
   const done = new Promise<void>((resolve) => {
